@@ -1,0 +1,56 @@
+-- Reconciliation over the whole ledger: one row per violation of DESIGN.md invariants 1-3
+-- (and transfers whose accounts are in another currency). No rows means the ledger is sound.
+CREATE OR REPLACE FUNCTION ledger_check()
+RETURNS SETOF ledger_violation_row
+LANGUAGE plpgsql STABLE AS $$
+BEGIN
+    RETURN QUERY
+    SELECT v.invariant::varchar(40), v.account_id, v.currency::char(3), v.detail::varchar(400)
+    FROM (
+    WITH resolved AS (
+        SELECT r.pending_id FROM transfers r WHERE r.pending_id IS NOT NULL
+    ), effect AS (
+        SELECT t.credit_account_id AS account_id,
+               CASE WHEN t.phase IN ('posted', 'post') THEN t.amount ELSE 0 END AS credits_posted,
+               0::bigint AS debits_posted,
+               CASE WHEN t.phase = 'pending' AND t.id NOT IN (SELECT pending_id FROM resolved) THEN t.amount ELSE 0 END AS credits_pending,
+               0::bigint AS debits_pending
+        FROM transfers t
+        UNION ALL
+        SELECT t.debit_account_id, 0, CASE WHEN t.phase IN ('posted', 'post') THEN t.amount ELSE 0 END,
+               0, CASE WHEN t.phase = 'pending' AND t.id NOT IN (SELECT pending_id FROM resolved) THEN t.amount ELSE 0 END
+        FROM transfers t
+    ), derived AS (
+        SELECT e.account_id, SUM(e.credits_posted) AS credits_posted, SUM(e.debits_posted) AS debits_posted,
+               SUM(e.credits_pending) AS credits_pending, SUM(e.debits_pending) AS debits_pending
+        FROM effect e GROUP BY e.account_id
+    )
+    SELECT 'currency_balanced'::varchar(40), NULL::bigint, tb.currency,
+           format('posted %s/%s, pending %s/%s (debits/credits)', tb.posted_debits, tb.posted_credits,
+                  tb.pending_debits, tb.pending_credits)::varchar(400)
+    FROM trial_balance() tb
+    WHERE tb.posted_debits <> tb.posted_credits OR tb.pending_debits <> tb.pending_credits
+    UNION ALL
+    SELECT 'stored_balance_matches', a.id, a.currency,
+           format('stored %s/%s/%s/%s, from transfers %s/%s/%s/%s (credits/debits posted, credits/debits pending)',
+                  a.credits_posted, a.debits_posted, a.credits_pending, a.debits_pending,
+                  COALESCE(d.credits_posted, 0), COALESCE(d.debits_posted, 0),
+                  COALESCE(d.credits_pending, 0), COALESCE(d.debits_pending, 0))::varchar(400)
+    FROM accounts a LEFT JOIN derived d ON d.account_id = a.id
+    WHERE a.kind = 'customer'
+      AND (a.credits_posted <> COALESCE(d.credits_posted, 0) OR a.debits_posted <> COALESCE(d.debits_posted, 0)
+        OR a.credits_pending <> COALESCE(d.credits_pending, 0) OR a.debits_pending <> COALESCE(d.debits_pending, 0))
+    UNION ALL
+    SELECT 'available_not_negative', a.id, a.currency,
+           format('available %s', a.credits_posted - a.debits_posted)::varchar(400)
+    FROM accounts a
+    WHERE a.kind = 'customer' AND a.credits_posted < a.debits_posted
+    UNION ALL
+    SELECT 'transfer_currency_matches', t.id, t.currency, 'transfer and account currencies differ'::varchar(400)
+    FROM transfers t
+    JOIN accounts d ON d.id = t.debit_account_id
+    JOIN accounts c ON c.id = t.credit_account_id
+    WHERE d.currency <> t.currency OR c.currency <> t.currency
+    ) AS v (invariant, account_id, currency, detail);
+END;
+$$;

@@ -1,0 +1,90 @@
+-- A friend redeems a referral code: one pending reward for each side.
+-- Locks, in order: the code row (the referrer cap), then both customers' accounts by owner id.
+CREATE OR REPLACE FUNCTION redeem(
+    p_id uuid, p_code varchar, p_customer_id varchar, p_order_id varchar,
+    p_caller_id varchar, p_idempotency_key varchar, p_request_hash char)
+RETURNS SETOF redemption_row
+LANGUAGE plpgsql AS $$
+DECLARE
+    v_state varchar;
+    v_outcome text;
+    v_program programs%ROWTYPE;
+    v_owner varchar(64);
+    v_referrer_account bigint;
+    v_referee_account bigint;
+    v_result redemption_row;
+BEGIN
+    IF p_idempotency_key IS NOT NULL THEN
+        SELECT i.state, i.outcome INTO v_state, v_outcome
+        FROM idempotency_begin(p_caller_id, p_idempotency_key, 'redeem', p_request_hash) i;
+        IF v_state = 'replay' THEN
+            RETURN QUERY SELECT * FROM jsonb_populate_record(NULL::redemption_row, v_outcome::jsonb);
+            RETURN;
+        ELSIF v_state = 'reused' THEN
+            v_result.status := 'idempotency_key_reused';
+            RETURN NEXT v_result;
+            RETURN;
+        END IF;
+    END IF;
+
+    <<work>>
+    BEGIN
+        SELECT c.owner_id INTO v_owner FROM referral_codes c WHERE c.code = p_code;
+        IF v_owner IS NULL THEN
+            v_result.status := 'code_not_found';
+            EXIT work;
+        END IF;
+        SELECT p.* INTO v_program FROM programs p JOIN referral_codes c ON c.program_id = p.id WHERE c.code = p_code;
+        IF v_program.status <> 'active' THEN
+            v_result.status := 'code_inactive';
+            EXIT work;
+        END IF;
+        IF v_owner = p_customer_id THEN
+            v_result.status := 'self_referral';
+            EXIT work;
+        END IF;
+
+        -- Guarded increment: takes the code's row lock and enforces the cap in one statement.
+        UPDATE referral_codes c SET reward_count = c.reward_count + 1
+        WHERE c.code = p_code
+          AND (v_program.max_rewards_per_referrer IS NULL OR c.reward_count < v_program.max_rewards_per_referrer);
+        IF NOT FOUND THEN
+            v_result.status := 'referrer_cap_reached';
+            EXIT work;
+        END IF;
+
+        -- The unique (program, referee) key is the last word on "rewarded once per program".
+        INSERT INTO redemptions (id, program_id, code, referrer_id, referee_id, order_id, status, currency,
+                                 referrer_reward, referee_reward, created_at)
+        VALUES (p_id, v_program.id, p_code, v_owner, p_customer_id, p_order_id, 'pending', v_program.currency,
+                v_program.referrer_reward, v_program.referee_reward, now())
+        ON CONFLICT (program_id, referee_id) DO NOTHING;
+        IF NOT FOUND THEN
+            UPDATE referral_codes c SET reward_count = c.reward_count - 1 WHERE c.code = p_code;
+            v_result.status := 'already_referred';
+            EXIT work;
+        END IF;
+
+        IF v_owner < p_customer_id THEN
+            v_referrer_account := customer_credit_pending(v_owner, v_program.currency, v_program.referrer_reward);
+            v_referee_account := customer_credit_pending(p_customer_id, v_program.currency, v_program.referee_reward);
+        ELSE
+            v_referee_account := customer_credit_pending(p_customer_id, v_program.currency, v_program.referee_reward);
+            v_referrer_account := customer_credit_pending(v_owner, v_program.currency, v_program.referrer_reward);
+        END IF;
+
+        INSERT INTO transfers (debit_account_id, credit_account_id, amount, currency, phase, kind, redemption_id, created_at)
+        VALUES (v_program.funding_account_id, v_referrer_account, v_program.referrer_reward, v_program.currency,
+                'pending', 'referrer_reward', p_id, now()),
+               (v_program.funding_account_id, v_referee_account, v_program.referee_reward, v_program.currency,
+                'pending', 'referee_reward', p_id, now());
+
+        v_result := redemption_view(p_id);
+    END work;
+
+    IF p_idempotency_key IS NOT NULL THEN
+        PERFORM idempotency_finish(p_caller_id, p_idempotency_key, to_jsonb(v_result)::text);
+    END IF;
+    RETURN NEXT v_result;
+END;
+$$;

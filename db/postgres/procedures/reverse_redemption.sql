@@ -1,0 +1,93 @@
+-- Refund or fraud: voids pending rewards, or reverses posted ones with new transfers. Credit
+-- already spent is clawed back as far as the balance allows; the rest is reported as shortfall.
+-- Locks, in order: the redemption row, the code row, then both customers' accounts by owner id.
+CREATE OR REPLACE FUNCTION reverse_redemption(
+    p_id uuid, p_reason varchar,
+    p_caller_id varchar, p_idempotency_key varchar, p_request_hash char)
+RETURNS SETOF redemption_row
+LANGUAGE plpgsql AS $$
+DECLARE
+    v_state varchar;
+    v_outcome text;
+    v_redemption redemptions%ROWTYPE;
+    v_leg record;
+    v_available bigint;
+    v_clawback bigint;
+    v_referrer_shortfall bigint;
+    v_referee_shortfall bigint;
+    v_result redemption_row;
+BEGIN
+    IF p_idempotency_key IS NOT NULL THEN
+        SELECT i.state, i.outcome INTO v_state, v_outcome
+        FROM idempotency_begin(p_caller_id, p_idempotency_key, 'reverse_redemption', p_request_hash) i;
+        IF v_state = 'replay' THEN
+            RETURN QUERY SELECT * FROM jsonb_populate_record(NULL::redemption_row, v_outcome::jsonb);
+            RETURN;
+        ELSIF v_state = 'reused' THEN
+            v_result.status := 'idempotency_key_reused';
+            RETURN NEXT v_result;
+            RETURN;
+        END IF;
+    END IF;
+
+    <<work>>
+    BEGIN
+        SELECT r.* INTO v_redemption FROM redemptions r WHERE r.id = p_id FOR UPDATE;
+        IF v_redemption.id IS NULL THEN
+            v_result.status := 'not_found';
+            EXIT work;
+        END IF;
+        IF v_redemption.status = 'reversed' THEN
+            v_result.status := 'invalid_state';
+            EXIT work;
+        END IF;
+
+        -- A reversed redemption no longer counts against the referrer's cap.
+        UPDATE referral_codes c SET reward_count = c.reward_count - 1 WHERE c.code = v_redemption.code;
+
+        FOR v_leg IN
+            SELECT t.id, t.debit_account_id, t.credit_account_id, t.amount, t.currency, t.kind
+            FROM transfers t JOIN accounts a ON a.id = t.credit_account_id
+            WHERE t.redemption_id = p_id AND t.phase = 'pending'
+            ORDER BY a.owner_id
+        LOOP
+            IF v_redemption.status = 'pending' THEN
+                UPDATE accounts a SET credits_pending = a.credits_pending - v_leg.amount
+                WHERE a.id = v_leg.credit_account_id;
+                INSERT INTO transfers (debit_account_id, credit_account_id, amount, currency, phase, pending_id, kind,
+                                       redemption_id, created_at)
+                VALUES (v_leg.debit_account_id, v_leg.credit_account_id, v_leg.amount, v_leg.currency, 'void',
+                        v_leg.id, v_leg.kind, p_id, now());
+            ELSE
+                SELECT a.credits_posted - a.debits_posted INTO v_available
+                FROM accounts a WHERE a.id = v_leg.credit_account_id FOR UPDATE;
+                v_clawback := LEAST(v_leg.amount, v_available);
+                IF v_clawback > 0 THEN
+                    UPDATE accounts a SET debits_posted = a.debits_posted + v_clawback
+                    WHERE a.id = v_leg.credit_account_id;
+                    INSERT INTO transfers (debit_account_id, credit_account_id, amount, currency, phase, kind,
+                                           redemption_id, created_at)
+                    VALUES (v_leg.credit_account_id, v_leg.debit_account_id, v_clawback, v_leg.currency, 'posted',
+                            'reward_reversal', p_id, now());
+                END IF;
+                IF v_leg.kind = 'referrer_reward' THEN
+                    v_referrer_shortfall := v_leg.amount - v_clawback;
+                ELSE
+                    v_referee_shortfall := v_leg.amount - v_clawback;
+                END IF;
+            END IF;
+        END LOOP;
+
+        UPDATE redemptions r
+        SET status = 'reversed', reversal_reason = p_reason, reversed_at = now(),
+            referrer_shortfall = v_referrer_shortfall, referee_shortfall = v_referee_shortfall
+        WHERE r.id = p_id;
+        v_result := redemption_view(p_id);
+    END work;
+
+    IF p_idempotency_key IS NOT NULL THEN
+        PERFORM idempotency_finish(p_caller_id, p_idempotency_key, to_jsonb(v_result)::text);
+    END IF;
+    RETURN NEXT v_result;
+END;
+$$;

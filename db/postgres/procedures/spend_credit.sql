@@ -1,0 +1,84 @@
+-- Spends posted credit at checkout. Never overdraws: the debit is a guarded single-statement
+-- update on the customer's account row. One spend per order per customer (natural key).
+-- status 'existing': this order already has this very spend (a retry without a key).
+CREATE OR REPLACE FUNCTION spend_credit(
+    p_id uuid, p_customer_id varchar, p_amount bigint, p_currency char, p_order_id varchar,
+    p_caller_id varchar, p_idempotency_key varchar, p_request_hash char)
+RETURNS SETOF spend_row
+LANGUAGE plpgsql AS $$
+DECLARE
+    v_state varchar;
+    v_outcome text;
+    v_account bigint;
+    v_balance bigint;
+    v_existing spends%ROWTYPE;
+    v_result spend_row;
+BEGIN
+    IF p_idempotency_key IS NOT NULL THEN
+        SELECT i.state, i.outcome INTO v_state, v_outcome
+        FROM idempotency_begin(p_caller_id, p_idempotency_key, 'spend_credit', p_request_hash) i;
+        IF v_state = 'replay' THEN
+            RETURN QUERY SELECT * FROM jsonb_populate_record(NULL::spend_row, v_outcome::jsonb);
+            RETURN;
+        ELSIF v_state = 'reused' THEN
+            v_result.status := 'idempotency_key_reused';
+            RETURN NEXT v_result;
+            RETURN;
+        END IF;
+    END IF;
+
+    <<work>>
+    BEGIN
+        SELECT s.* INTO v_existing FROM spends s WHERE s.customer_id = p_customer_id AND s.order_id = p_order_id;
+        IF v_existing.id IS NOT NULL THEN
+            IF v_existing.amount = p_amount AND v_existing.currency = p_currency THEN
+                v_result := spend_view(v_existing.id);
+                v_result.status := 'existing';
+            ELSE
+                v_result.status := 'duplicate_order';
+            END IF;
+            EXIT work;
+        END IF;
+
+        -- Guarded debit: race-free, never below zero.
+        UPDATE accounts a SET debits_posted = a.debits_posted + p_amount
+        WHERE a.kind = 'customer' AND a.owner_id = p_customer_id AND a.currency = p_currency
+          AND a.credits_posted - a.debits_posted >= p_amount
+        RETURNING a.id, a.credits_posted - a.debits_posted INTO v_account, v_balance;
+        IF v_account IS NULL THEN
+            IF NOT EXISTS (SELECT 1 FROM accounts a WHERE a.kind = 'customer' AND a.owner_id = p_customer_id AND a.currency = p_currency)
+               AND EXISTS (SELECT 1 FROM accounts a WHERE a.kind = 'customer' AND a.owner_id = p_customer_id) THEN
+                v_result.status := 'currency_mismatch';
+            ELSE
+                v_result.status := 'insufficient_credit';
+            END IF;
+            EXIT work;
+        END IF;
+
+        INSERT INTO spends (id, customer_id, order_id, amount, currency, status, balance_after, created_at)
+        VALUES (p_id, p_customer_id, p_order_id, p_amount, p_currency, 'spent', v_balance, now())
+        ON CONFLICT (customer_id, order_id) DO NOTHING;
+        IF NOT FOUND THEN
+            -- A concurrent spend for the same order won: undo our debit and answer as a retry.
+            UPDATE accounts a SET debits_posted = a.debits_posted - p_amount WHERE a.id = v_account;
+            SELECT s.* INTO v_existing FROM spends s WHERE s.customer_id = p_customer_id AND s.order_id = p_order_id;
+            IF v_existing.amount = p_amount AND v_existing.currency = p_currency THEN
+                v_result := spend_view(v_existing.id);
+                v_result.status := 'existing';
+            ELSE
+                v_result.status := 'duplicate_order';
+            END IF;
+            EXIT work;
+        END IF;
+
+        INSERT INTO transfers (debit_account_id, credit_account_id, amount, currency, phase, kind, spend_id, created_at)
+        VALUES (v_account, system_account('spent', '', p_currency), p_amount, p_currency, 'posted', 'spend', p_id, now());
+        v_result := spend_view(p_id);
+    END work;
+
+    IF p_idempotency_key IS NOT NULL THEN
+        PERFORM idempotency_finish(p_caller_id, p_idempotency_key, to_jsonb(v_result)::text);
+    END IF;
+    RETURN NEXT v_result;
+END;
+$$;

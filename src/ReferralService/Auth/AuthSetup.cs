@@ -1,0 +1,48 @@
+using Microsoft.AspNetCore.Authentication.JwtBearer;
+using Microsoft.Extensions.Options;
+
+namespace ReferralService.Auth;
+
+internal static class AuthSetup
+{
+    /// <summary>
+    /// JWT bearer, configured from Authentication:Schemes:Bearer (ValidIssuer, ValidAudiences,
+    /// SigningKeys, or Authority for JWKS). Start-up fails when nothing could validate a token.
+    /// </summary>
+    public static IServiceCollection AddReferralAuth(this IServiceCollection services)
+    {
+        services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer(options =>
+        {
+            options.MapInboundClaims = false;
+            options.TokenValidationParameters.RoleClaimType = "role";
+            options.TokenValidationParameters.NameClaimType = "sub";
+        });
+        services.AddSingleton<IValidateOptions<JwtBearerOptions>, BearerOptionsValidator>();
+        services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme).ValidateOnStart();
+        services.AddAuthorization(Policies.Add);
+        return services;
+    }
+
+    private sealed class BearerOptionsValidator : IValidateOptions<JwtBearerOptions>
+    {
+        public ValidateOptionsResult Validate(string? name, JwtBearerOptions options)
+        {
+            if (name != JwtBearerDefaults.AuthenticationScheme)
+            {
+                return ValidateOptionsResult.Skip;
+            }
+            var parameters = options.TokenValidationParameters;
+            var hasKeys = parameters.IssuerSigningKey is not null || parameters.IssuerSigningKeys?.Any() == true;
+            if (!hasKeys && string.IsNullOrEmpty(options.Authority) && string.IsNullOrEmpty(options.MetadataAddress))
+            {
+                return ValidateOptionsResult.Fail(
+                    "No way to validate bearer tokens: set Authentication:Schemes:Bearer:Authority or SigningKeys (see README).");
+            }
+            var hasAudience = !string.IsNullOrEmpty(parameters.ValidAudience) || parameters.ValidAudiences?.Any() == true
+                || !string.IsNullOrEmpty(options.Audience);
+            return hasAudience
+                ? ValidateOptionsResult.Success
+                : ValidateOptionsResult.Fail("Set Authentication:Schemes:Bearer:ValidAudiences.");
+        }
+    }
+}

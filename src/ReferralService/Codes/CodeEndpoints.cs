@@ -1,0 +1,72 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.Extensions.Options;
+using ReferralService.Auth;
+using ReferralService.Infrastructure;
+
+namespace ReferralService.Codes;
+
+internal static class CodeEndpoints
+{
+    public static void MapCodes(this IEndpointRouteBuilder app)
+    {
+        app.MapPut("/v1/programs/{programId:guid}/customers/{customerId}/referral-code", GetOrCreateReferralCode)
+            .WithTags("Codes").RequireAuthorization(Policies.CustomerCode)
+            .WithName(nameof(GetOrCreateReferralCode))
+            .WithSummary("Get or create a customer's personal referral code: 201 the first time, 200 after, always the same code.");
+
+        app.MapGet("/v1/codes/{code}", ValidateCode)
+            .WithTags("Codes").RequireAuthorization(Policies.Merchant).RequireRateLimiting(RateLimits.CodeValidation)
+            .WithName(nameof(ValidateCode))
+            .WithSummary("Would this code work for this customer? valid=false comes with the reason it would be refused.");
+    }
+
+    private static async Task<Results<Created<ReferralCodeResponse>, Ok<ReferralCodeResponse>, ValidationProblem, NotFound<ProblemDetails>, UnprocessableEntity<ProblemDetails>>>
+        GetOrCreateReferralCode(Guid programId, string customerId, CodeStore store, IOptions<ShareLinkOptions> links, HttpContext http, CancellationToken ct)
+    {
+        if (!Inputs.IsCustomerId(customerId))
+        {
+            return Problems.Invalid(nameof(customerId), "1-64 letters, digits or ._:@-");
+        }
+        if (!http.User.MayActFor(customerId))
+        {
+            return Problems.NotFound();
+        }
+        // A drawn code may already belong to someone else (about once in 10^8): draw again.
+        for (var attempt = 0; ; attempt++)
+        {
+            var row = await store.GetOrCreateAsync(programId, customerId, CodeGenerator.Next(), ct);
+            if (row.Status == "code_collision" && attempt < 5)
+            {
+                continue;
+            }
+            if (row.Status != "ok")
+            {
+                return row.Status == "not_found" ? Problems.NotFound() : Problems.Refused(row.Status);
+            }
+            var response = new ReferralCodeResponse(row.Code!, row.ProgramId!.Value, row.OwnerId!, new Uri(links.Value.ShareBaseUrl + row.Code));
+            return row.Created == true
+                ? TypedResults.Created($"/v1/programs/{programId}/customers/{customerId}/referral-code", response)
+                : TypedResults.Ok(response);
+        }
+    }
+
+    private static async Task<Results<Ok<CodeCheckResponse>, ValidationProblem, NotFound<ProblemDetails>>> ValidateCode(
+        string code, string? customerId, CodeStore store, CancellationToken ct)
+    {
+        if (code.Length > 32)
+        {
+            return Problems.NotFound("code_not_found");
+        }
+        if (customerId is not null && !Inputs.IsCustomerId(customerId))
+        {
+            return Problems.Invalid(nameof(customerId), "1-64 letters, digits or ._:@-");
+        }
+        var row = await store.CheckAsync(Inputs.NormalizeCode(code), customerId, ct);
+        if (row.Status != "ok")
+        {
+            return Problems.NotFound("code_not_found");
+        }
+        return TypedResults.Ok(new CodeCheckResponse(row.Code!, row.ProgramId!.Value, row.OwnerId!, row.Reason is null, row.Reason));
+    }
+}

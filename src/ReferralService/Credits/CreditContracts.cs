@@ -1,0 +1,36 @@
+using System.ComponentModel.DataAnnotations;
+using ReferralService.Infrastructure;
+
+namespace ReferralService.Credits;
+
+internal sealed record BalanceResponse(string CustomerId, IReadOnlyList<CurrencyBalance> Balances);
+
+internal sealed record CurrencyBalance(string Currency, long Available, long Pending);
+
+/// <summary>One ledger entry on a customer's statement. Amount is signed from the customer's side.</summary>
+internal sealed record TransactionResponse(
+    string Id, string Kind, string Phase, long Amount, string Currency, Guid? RedemptionId, Guid? SpendId, DateTime CreatedAt);
+
+internal sealed record TransactionPage(IReadOnlyList<TransactionResponse> Data, bool HasMore, string? NextStartingAfter);
+
+public sealed record SpendRequest(
+    [property: Range(1, long.MaxValue)] long Amount,
+    [property: Required, RegularExpression(Inputs.CurrencyPattern)] string Currency,
+    [property: Required, RegularExpression(Inputs.OrderIdPattern)] string OrderId);
+
+internal sealed record SpendResponse(
+    Guid Id, string CustomerId, string OrderId, long Amount, string Currency, string Status, long BalanceAfter,
+    DateTime CreatedAt, DateTime? ReversedAt);
+
+internal sealed record BalanceRow(string Currency, long Available, long Pending);
+
+internal sealed record TransactionRow(long Id, string Kind, string Phase, long Amount, string Currency, Guid? RedemptionId, Guid? SpendId, DateTime CreatedAt);
+
+/// <summary>The spend_row result of the spend procedures.</summary>
+internal sealed record SpendRow(
+    string Status, Guid? Id, string? CustomerId, string? OrderId, long? Amount, string? Currency, string? SpendStatus,
+    long? BalanceAfter, DateTime? CreatedAt, DateTime? ReversedAt)
+{
+    public SpendResponse ToResponse() => new(Id!.Value, CustomerId!, OrderId!, Amount!.Value, Currency!.Trim(), SpendStatus!,
+        BalanceAfter!.Value, CreatedAt!.Value.AsUtc(), ReversedAt?.AsUtc());
+}

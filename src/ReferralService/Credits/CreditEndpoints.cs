@@ -1,0 +1,107 @@
+using System.Globalization;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
+using ReferralService.Auth;
+using ReferralService.Infrastructure;
+
+namespace ReferralService.Credits;
+
+internal static class CreditEndpoints
+{
+    public static void MapCredits(this IEndpointRouteBuilder app)
+    {
+        var customers = app.MapGroup("/v1/customers/{customerId}").WithTags("Credits");
+        customers.MapGet("/balance", GetBalance).RequireAuthorization(Policies.CustomerData)
+            .WithName(nameof(GetBalance)).WithSummary("A customer's credit per currency: available (spendable) and pending.");
+        customers.MapGet("/transactions", ListTransactions).RequireAuthorization(Policies.CustomerData)
+            .WithName(nameof(ListTransactions))
+            .WithSummary("A customer's statement, newest first; pass the last id as startingAfter for the next page.");
+        customers.MapPost("/spends", SpendCredit).RequireAuthorization(Policies.Merchant).AcceptsIdempotencyKey()
+            .WithName(nameof(SpendCredit))
+            .WithSummary("Spend available credit at checkout; never overdraws. One spend per order: a repeat of the same spend answers 200 with it.");
+
+        app.MapPost("/v1/spends/{spendId:guid}/reverse", ReverseSpend).WithTags("Credits")
+            .RequireAuthorization(Policies.Merchant).AcceptsIdempotencyKey()
+            .WithName(nameof(ReverseSpend)).WithSummary("Give spent credit back (order cancelled).");
+    }
+
+    private static async Task<Results<Ok<BalanceResponse>, ValidationProblem, NotFound<ProblemDetails>>> GetBalance(
+        string customerId, CreditStore store, HttpContext http, CancellationToken ct)
+    {
+        if (!Inputs.IsCustomerId(customerId))
+        {
+            return Problems.Invalid(nameof(customerId), "1-64 letters, digits or ._:@-");
+        }
+        if (!http.User.MayActFor(customerId))
+        {
+            return Problems.NotFound();
+        }
+        var rows = await store.GetBalancesAsync(customerId, ct);
+        return TypedResults.Ok(new BalanceResponse(customerId, [.. rows.Select(r => new CurrencyBalance(r.Currency.Trim(), r.Available, r.Pending))]));
+    }
+
+    private static async Task<Results<Ok<TransactionPage>, ValidationProblem, NotFound<ProblemDetails>>> ListTransactions(
+        string customerId, int? limit, string? startingAfter, CreditStore store, HttpContext http, CancellationToken ct)
+    {
+        if (!Inputs.IsCustomerId(customerId))
+        {
+            return Problems.Invalid(nameof(customerId), "1-64 letters, digits or ._:@-");
+        }
+        if (limit is < 1 or > 100)
+        {
+            return Problems.Invalid(nameof(limit), "Between 1 and 100.");
+        }
+        long? after = null;
+        if (startingAfter is not null)
+        {
+            if (!long.TryParse(startingAfter, NumberStyles.None, CultureInfo.InvariantCulture, out var cursor))
+            {
+                return Problems.Invalid(nameof(startingAfter), "The id of a transaction from a previous page.");
+            }
+            after = cursor;
+        }
+        if (!http.User.MayActFor(customerId))
+        {
+            return Problems.NotFound();
+        }
+        var pageSize = limit ?? 20;
+        // One row more than the page tells whether there is another page.
+        var rows = await store.ListTransactionsAsync(customerId, after, pageSize + 1, ct);
+        var page = rows.Take(pageSize)
+            .Select(r => new TransactionResponse(r.Id.ToString(CultureInfo.InvariantCulture), r.Kind, r.Phase, r.Amount,
+                r.Currency.Trim(), r.RedemptionId, r.SpendId, r.CreatedAt.AsUtc()))
+            .ToList();
+        var hasMore = rows.Count > pageSize;
+        return TypedResults.Ok(new TransactionPage(page, hasMore, hasMore ? page[^1].Id : null));
+    }
+
+    private static async Task<Results<Created<SpendResponse>, Ok<SpendResponse>, ValidationProblem, Conflict<ProblemDetails>, UnprocessableEntity<ProblemDetails>>> SpendCredit(
+        string customerId, SpendRequest request, CreditStore store, HttpContext http, CancellationToken ct)
+    {
+        if (!Inputs.IsCustomerId(customerId))
+        {
+            return Problems.Invalid(nameof(customerId), "1-64 letters, digits or ._:@-");
+        }
+        var idempotency = Idempotency.For(http, nameof(SpendCredit), customerId, request);
+        var row = await store.SpendAsync(Guid.CreateVersion7(), customerId, request, idempotency, ct);
+        return row.Status switch
+        {
+            "ok" => TypedResults.Created($"/v1/customers/{customerId}/spends/{row.Id}", row.ToResponse()),
+            "existing" => TypedResults.Ok(row.ToResponse()),
+            "duplicate_order" => Problems.Conflict("duplicate_order"),
+            var code => Problems.Refused(code),
+        };
+    }
+
+    private static async Task<Results<Ok<SpendResponse>, NotFound<ProblemDetails>, UnprocessableEntity<ProblemDetails>>> ReverseSpend(
+        Guid spendId, CreditStore store, HttpContext http, CancellationToken ct)
+    {
+        var row = await store.ReverseSpendAsync(spendId, Idempotency.For(http, nameof(ReverseSpend), spendId.ToString(), ""), ct);
+        return row.Status switch
+        {
+            "ok" => TypedResults.Ok(row.ToResponse()),
+            "not_found" => Problems.NotFound(),
+            var code => Problems.Refused(code),
+        };
+    }
+}

@@ -1,0 +1,23 @@
+using System.Data;
+using System.Data.Common;
+
+namespace ReferralService.Data;
+
+/// <summary>Everything that differs between the two engines, in one place per engine.</summary>
+internal interface IDbDialect
+{
+    string Name { get; }
+
+    ValueTask<DbConnection> OpenConnectionAsync(CancellationToken ct);
+
+    /// <summary>How this engine calls a procedure: command text and command type.</summary>
+    (string Text, CommandType Type) Call(Procedure procedure);
+
+    /// <summary>The server rolled the whole transaction back (deadlock, serialization failure): always safe to retry.</summary>
+    bool IsCertainRollback(Exception exception);
+
+    /// <summary>A fault that may pass (connection lost, failover, server restarting).</summary>
+    bool IsTransient(Exception exception);
+
+    void Migrate(string scriptsRoot);
+}

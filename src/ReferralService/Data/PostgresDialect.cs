@@ -1,0 +1,39 @@
+using System.Data;
+using System.Data.Common;
+using DbUp;
+using Npgsql;
+
+namespace ReferralService.Data;
+
+/// <summary>PostgreSQL: procedures are functions, called as SELECT * FROM name(p_x => @x, ...).</summary>
+internal sealed class PostgresDialect(NpgsqlDataSource dataSource) : IDbDialect
+{
+    public string Name => "Postgres";
+
+    public async ValueTask<DbConnection> OpenConnectionAsync(CancellationToken ct) =>
+        await dataSource.OpenConnectionAsync(ct).ConfigureAwait(false);
+
+    // CommandType.StoredProcedure would send CALL, which returns no rows: always a text SELECT.
+    public (string Text, CommandType Type) Call(Procedure procedure) =>
+        ($"SELECT * FROM {procedure.Name}({string.Join(", ", procedure.Parameters.Select(p => $"p_{p} => @{p}"))})",
+            CommandType.Text);
+
+    // 40001 serialization_failure, 40P01 deadlock_detected: the server rolled the transaction back.
+    public bool IsCertainRollback(Exception exception) =>
+        exception is PostgresException { SqlState: PostgresErrorCodes.SerializationFailure or PostgresErrorCodes.DeadlockDetected };
+
+    public bool IsTransient(Exception exception) => exception switch
+    {
+        PostgresException pg => IsCertainRollback(pg) || pg.IsTransient
+            || pg.SqlState is PostgresErrorCodes.AdminShutdown or PostgresErrorCodes.CannotConnectNow,
+        NpgsqlException npgsql => npgsql.IsTransient || npgsql.InnerException is IOException or System.Net.Sockets.SocketException,
+        _ => false,
+    };
+
+    public void Migrate(string scriptsRoot)
+    {
+        var connectionString = dataSource.ConnectionString;
+        EnsureDatabase.For.PostgresqlDatabase(connectionString);
+        Migrations.Deploy(DeployChanges.To.PostgresqlDatabase(connectionString), Path.Combine(scriptsRoot, "postgres"));
+    }
+}

@@ -1,0 +1,66 @@
+using System.Text.Json;
+using Microsoft.AspNetCore.Diagnostics;
+using Microsoft.AspNetCore.Mvc;
+using ReferralService.Data;
+
+namespace ReferralService.Infrastructure;
+
+/// <summary>
+/// Every error leaves as ProblemDetails with a <c>code</c>: unreadable bodies are 400
+/// validation_failed, a database that stays unreachable after retries is 503, anything else is
+/// an unexpected 500, logged once here.
+/// </summary>
+internal sealed partial class ErrorHandler(IProblemDetailsService problems, IDbDialect dialect, ILogger<ErrorHandler> logger) : IExceptionHandler
+{
+    public async ValueTask<bool> TryHandleAsync(HttpContext http, Exception exception, CancellationToken cancellationToken)
+    {
+        ProblemDetails problem;
+        if (exception is BadHttpRequestException bad)
+        {
+            var detail = bad.InnerException is JsonException json
+                ? $"The body is not valid JSON for this request{(json.Path is null ? "" : $" at {json.Path}")}."
+                : bad.Message;
+            problem = Problems.Create(bad.StatusCode, Problems.DefaultCode(bad.StatusCode), detail);
+        }
+        else if (dialect.IsTransient(exception) || exception is TimeoutException)
+        {
+            LogDatabaseUnavailable(exception, http.Request.Method, http.Request.Path);
+            problem = Problems.Create(503, "database_unavailable", "The database is unavailable; retry with the same Idempotency-Key.");
+            http.Response.Headers.RetryAfter = "1";
+        }
+        else
+        {
+            LogUnhandled(exception, http.Request.Method, http.Request.Path);
+            problem = Problems.Create(500, "internal_error");
+        }
+        http.Response.StatusCode = problem.Status!.Value;
+        return await problems.TryWriteAsync(new ProblemDetailsContext { HttpContext = http, ProblemDetails = problem, Exception = exception });
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Database unavailable for {Method} {Path}")]
+    private partial void LogDatabaseUnavailable(Exception exception, string method, PathString path);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Unhandled error for {Method} {Path}")]
+    private partial void LogUnhandled(Exception exception, string method, PathString path);
+}
+
+internal static class ProblemDetailsSetup
+{
+    public static IServiceCollection AddReferralProblemDetails(this IServiceCollection services)
+    {
+        services.AddProblemDetails(options => options.CustomizeProblemDetails = context =>
+        {
+            var status = context.ProblemDetails.Status ?? context.HttpContext.Response.StatusCode;
+            context.ProblemDetails.Extensions.TryAdd("code", Problems.DefaultCode(status));
+            if (status == 400 && context.ProblemDetails.Title is null or "One or more validation errors occurred.")
+            {
+                context.ProblemDetails.Title = Problems.TitleFor("validation_failed");
+            }
+            context.ProblemDetails.Extensions.Remove("exception");
+        });
+        services.AddExceptionHandler<ErrorHandler>();
+        // Malformed bodies throw, so the handler above can answer with a ProblemDetails.
+        services.Configure<Microsoft.AspNetCore.Routing.RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
+        return services;
+    }
+}

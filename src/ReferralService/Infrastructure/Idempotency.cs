@@ -1,0 +1,35 @@
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+
+namespace ReferralService.Infrastructure;
+
+/// <summary>The Idempotency-Key of a state-changing POST, the caller it belongs to and the request's hash.</summary>
+internal sealed record Idempotency(string CallerId, string? Key, string? RequestHash)
+{
+    public const string HeaderName = "Idempotency-Key";
+    public const int MaxKeyLength = 255;
+
+    public bool HasKey => Key is not null;
+
+    /// <summary>The procedure arguments caller_id, idempotency_key, request_hash.</summary>
+    public object?[] Arguments => [CallerId, Key, RequestHash];
+
+    public static Idempotency For<TRequest>(HttpContext http, string operation, string resource, TRequest request)
+    {
+        var caller = http.User.FindFirst("sub")?.Value ?? "";
+        var key = http.Request.Headers[HeaderName].ToString();
+        if (string.IsNullOrEmpty(key))
+        {
+            return new Idempotency(caller, null, null);
+        }
+        // Same key + same operation, target and body => same hash; the body is hashed as parsed, so
+        // whitespace and property order do not matter.
+        var canonical = $"{operation}\n{resource}\n{JsonSerializer.Serialize(request)}";
+        var hash = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(canonical)));
+        return new Idempotency(caller, key, hash);
+    }
+
+    public static bool IsValidKey(HttpContext http) =>
+        http.Request.Headers[HeaderName].ToString() is var key && key.Length <= MaxKeyLength;
+}

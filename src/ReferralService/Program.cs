@@ -1,0 +1,55 @@
+using ReferralService.Auth;
+using ReferralService.Codes;
+using ReferralService.Credits;
+using ReferralService.Data;
+using ReferralService.Infrastructure;
+using ReferralService.Programs;
+using ReferralService.Redemptions;
+using ReferralService.Reports;
+
+var builder = WebApplication.CreateBuilder(args);
+
+builder.Services.AddReferralData(builder.Configuration);
+builder.Services.AddReferralAuth();
+builder.Services.AddReferralProblemDetails();
+builder.Services.AddReferralRateLimits();
+builder.Services.AddReferralOpenApi();
+builder.Services.AddValidation();
+builder.Services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database");
+builder.Services.AddOptions<ShareLinkOptions>().BindConfiguration("Links").ValidateDataAnnotations().ValidateOnStart();
+
+builder.Services.AddSingleton<ProgramStore>();
+builder.Services.AddSingleton<CodeStore>();
+builder.Services.AddSingleton<RedemptionStore>();
+builder.Services.AddSingleton<CreditStore>();
+builder.Services.AddSingleton<ReportStore>();
+
+var app = builder.Build();
+
+var migrateOnly = args.Contains("migrate");
+if (migrateOnly || app.Configuration.GetValue("Database:MigrateOnStartup", true))
+{
+    app.Services.GetRequiredService<IDbDialect>().Migrate(Migrations.ScriptsRoot);
+    if (migrateOnly)
+    {
+        Console.WriteLine("Database migrated.");
+        return;
+    }
+}
+
+app.UseExceptionHandler();
+app.UseStatusCodePages();
+app.UseSwagger();
+app.UseSwaggerUI(options => options.EnablePersistAuthorization());
+app.UseAuthentication();
+app.UseAuthorization();
+app.UseRateLimiter();
+
+app.MapHealth();
+app.MapPrograms();
+app.MapCodes();
+app.MapRedemptions();
+app.MapCredits();
+app.MapReports();
+
+app.Run();

@@ -1,0 +1,52 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
+using ReferralService.Auth;
+using ReferralService.Infrastructure;
+
+namespace ReferralService.Programs;
+
+internal static class ProgramEndpoints
+{
+    public static void MapPrograms(this IEndpointRouteBuilder app)
+    {
+        var group = app.MapGroup("/v1/programs").WithTags("Programs");
+
+        group.MapPost("/", CreateProgram).RequireAuthorization(Policies.Admin).AcceptsIdempotencyKey()
+            .WithName(nameof(CreateProgram)).WithSummary("Create a referral program (give X, get Y).");
+        group.MapGet("/{programId:guid}", GetProgram).RequireAuthorization(Policies.ReadProgram)
+            .WithName(nameof(GetProgram)).WithSummary("Read a program.");
+        group.MapPatch("/{programId:guid}", UpdateProgram).RequireAuthorization(Policies.Admin)
+            .WithName(nameof(UpdateProgram)).WithSummary("Change a program's status (active, paused, ended; ended is final) or limits.");
+    }
+
+    private static async Task<Results<Created<ProgramResponse>, UnprocessableEntity<ProblemDetails>>> CreateProgram(
+        CreateProgramRequest request, ProgramStore store, HttpContext http, CancellationToken ct)
+    {
+        var idempotency = Idempotency.For(http, nameof(CreateProgram), "", request);
+        var row = await store.CreateAsync(Guid.CreateVersion7(), request, idempotency, ct);
+        return row.Status switch
+        {
+            "ok" => TypedResults.Created($"/v1/programs/{row.Id}", row.ToResponse()),
+            var code => Problems.Refused(code),
+        };
+    }
+
+    private static async Task<Results<Ok<ProgramResponse>, NotFound<ProblemDetails>>> GetProgram(
+        Guid programId, ProgramStore store, CancellationToken ct)
+    {
+        var row = await store.GetAsync(programId, ct);
+        return row.Status == "ok" ? TypedResults.Ok(row.ToResponse()) : Problems.NotFound();
+    }
+
+    private static async Task<Results<Ok<ProgramResponse>, NotFound<ProblemDetails>, UnprocessableEntity<ProblemDetails>>> UpdateProgram(
+        Guid programId, UpdateProgramRequest request, ProgramStore store, CancellationToken ct)
+    {
+        var row = await store.UpdateAsync(programId, request, ct);
+        return row.Status switch
+        {
+            "ok" => TypedResults.Ok(row.ToResponse()),
+            "not_found" => Problems.NotFound(),
+            var code => Problems.Refused(code),
+        };
+    }
+}

@@ -1,0 +1,50 @@
+using System.ComponentModel.DataAnnotations;
+using ReferralService.Infrastructure;
+
+namespace ReferralService.Redemptions;
+
+public sealed record RedeemRequest(
+    [property: Required, StringLength(32, MinimumLength = 1)] string Code,
+    [property: Required, RegularExpression(Inputs.CustomerIdPattern)] string CustomerId,
+    [property: RegularExpression(Inputs.OrderIdPattern)] string? OrderId);
+
+public sealed record QualifyRequest(
+    [property: Required, RegularExpression(Inputs.OrderIdPattern)] string OrderId,
+    [property: Range(1, long.MaxValue)] long OrderAmount);
+
+public sealed record ReverseRedemptionRequest(
+    [property: Required, StringLength(200, MinimumLength = 1)] string Reason);
+
+internal sealed record RewardResponse(string CustomerId, string Role, long Amount, string Currency, string Status, long? Shortfall);
+
+internal sealed record RedemptionResponse(
+    Guid Id, Guid ProgramId, string Code, string ReferrerId, string RefereeId, string? OrderId, string Status,
+    IReadOnlyList<RewardResponse> Rewards, string? QualifyingOrderId, long? OrderAmount, string? ReversalReason,
+    DateTime CreatedAt, DateTime? QualifiedAt, DateTime? ReversedAt);
+
+/// <summary>The redemption_row result of the redemption procedures.</summary>
+internal sealed record RedemptionRow(
+    string Status, Guid? Id, Guid? ProgramId, string? Code, string? ReferrerId, string? RefereeId, string? OrderId,
+    string? RedemptionStatus, string? Currency, long? ReferrerReward, long? RefereeReward, long? ReferrerShortfall,
+    long? RefereeShortfall, string? QualifyingOrderId, long? OrderAmount, string? ReversalReason,
+    DateTime? CreatedAt, DateTime? QualifiedAt, DateTime? ReversedAt)
+{
+    public RedemptionResponse ToResponse()
+    {
+        // A reward follows its redemption: pending until qualified (posted); a reversal voids a
+        // pending reward and reverses a posted one.
+        var rewardStatus = RedemptionStatus switch
+        {
+            "pending" => "pending",
+            "rewarded" => "posted",
+            _ => QualifiedAt is null ? "voided" : "reversed",
+        };
+        var currency = Currency!.Trim();
+        return new RedemptionResponse(Id!.Value, ProgramId!.Value, Code!, ReferrerId!, RefereeId!, OrderId, RedemptionStatus!,
+            [
+                new RewardResponse(ReferrerId!, "referrer", ReferrerReward!.Value, currency, rewardStatus, ReferrerShortfall),
+                new RewardResponse(RefereeId!, "referee", RefereeReward!.Value, currency, rewardStatus, RefereeShortfall),
+            ],
+            QualifyingOrderId, OrderAmount, ReversalReason, CreatedAt!.Value.AsUtc(), QualifiedAt?.AsUtc(), ReversedAt?.AsUtc());
+    }
+}

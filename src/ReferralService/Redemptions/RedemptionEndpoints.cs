@@ -1,0 +1,65 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
+using ReferralService.Auth;
+using ReferralService.Infrastructure;
+
+namespace ReferralService.Redemptions;
+
+internal static class RedemptionEndpoints
+{
+    public static void MapRedemptions(this IEndpointRouteBuilder app)
+    {
+        var group = app.MapGroup("/v1/redemptions").WithTags("Redemptions");
+
+        group.MapPost("/", Redeem).RequireAuthorization(Policies.Merchant).AcceptsIdempotencyKey()
+            .WithName(nameof(Redeem)).WithSummary("A friend redeems a referral code: pending rewards for both sides.");
+        group.MapPost("/{redemptionId:guid}/qualify", Qualify).RequireAuthorization(Policies.Merchant).AcceptsIdempotencyKey()
+            .WithName(nameof(Qualify)).WithSummary("Report the friend's qualifying order: posts both rewards.");
+        group.MapPost("/{redemptionId:guid}/reverse", ReverseRedemption).RequireAuthorization(Policies.Merchant).AcceptsIdempotencyKey()
+            .WithName(nameof(ReverseRedemption))
+            .WithSummary("Refund or fraud: voids pending rewards or reverses posted ones; spent credit is clawed back as far as the balance allows.");
+        group.MapGet("/{redemptionId:guid}", GetRedemption).RequireAuthorization(Policies.ReadRedemption)
+            .WithName(nameof(GetRedemption)).WithSummary("Read a redemption.");
+    }
+
+    private static async Task<Results<Created<RedemptionResponse>, NotFound<ProblemDetails>, UnprocessableEntity<ProblemDetails>>> Redeem(
+        RedeemRequest request, RedemptionStore store, HttpContext http, CancellationToken ct)
+    {
+        var row = await store.RedeemAsync(Guid.CreateVersion7(), request, Idempotency.For(http, nameof(Redeem), "", request), ct);
+        return row.Status switch
+        {
+            "ok" => TypedResults.Created($"/v1/redemptions/{row.Id}", row.ToResponse()),
+            "code_not_found" => Problems.NotFound("code_not_found"),
+            var code => Problems.Refused(code),
+        };
+    }
+
+    private static async Task<Results<Ok<RedemptionResponse>, NotFound<ProblemDetails>, UnprocessableEntity<ProblemDetails>>> Qualify(
+        Guid redemptionId, QualifyRequest request, RedemptionStore store, HttpContext http, CancellationToken ct)
+    {
+        var idempotency = Idempotency.For(http, nameof(Qualify), redemptionId.ToString(), request);
+        return ToResult(await store.QualifyAsync(redemptionId, request, idempotency, ct));
+    }
+
+    private static async Task<Results<Ok<RedemptionResponse>, NotFound<ProblemDetails>, UnprocessableEntity<ProblemDetails>>> ReverseRedemption(
+        Guid redemptionId, ReverseRedemptionRequest request, RedemptionStore store, HttpContext http, CancellationToken ct)
+    {
+        var idempotency = Idempotency.For(http, nameof(ReverseRedemption), redemptionId.ToString(), request);
+        return ToResult(await store.ReverseAsync(redemptionId, request, idempotency, ct));
+    }
+
+    private static async Task<Results<Ok<RedemptionResponse>, NotFound<ProblemDetails>>> GetRedemption(
+        Guid redemptionId, RedemptionStore store, CancellationToken ct)
+    {
+        var row = await store.GetAsync(redemptionId, ct);
+        return row.Status == "ok" ? TypedResults.Ok(row.ToResponse()) : Problems.NotFound();
+    }
+
+    private static Results<Ok<RedemptionResponse>, NotFound<ProblemDetails>, UnprocessableEntity<ProblemDetails>> ToResult(RedemptionRow row) =>
+        row.Status switch
+        {
+            "ok" => TypedResults.Ok(row.ToResponse()),
+            "not_found" => Problems.NotFound(),
+            var code => Problems.Refused(code),
+        };
+}
