@@ -12,16 +12,16 @@ internal static class CodeEndpoints
     {
         app.MapPut("/v1/programs/{programId:guid}/customers/{customerId}/referral-code", GetOrCreateReferralCode)
             .WithTags("Codes").RequireAuthorization(Policies.CustomerCode)
-            .WithName(nameof(GetOrCreateReferralCode))
+            .WithName(nameof(GetOrCreateReferralCode)).ProducesProblems(400, 404, 422)
             .WithSummary("Get or create a customer's personal referral code: 201 the first time, 200 after, always the same code.");
 
         app.MapGet("/v1/codes/{code}", ValidateCode)
             .WithTags("Codes").RequireAuthorization(Policies.Merchant).RequireRateLimiting(RateLimits.CodeValidation)
-            .WithName(nameof(ValidateCode))
+            .WithName(nameof(ValidateCode)).ProducesProblems(400, 404, 429)
             .WithSummary("Would this code work for this customer? valid=false comes with the reason it would be refused.");
     }
 
-    private static async Task<Results<Created<ReferralCodeResponse>, Ok<ReferralCodeResponse>, ValidationProblem, NotFound<ProblemDetails>, UnprocessableEntity<ProblemDetails>>>
+    private static async Task<Results<Created<ReferralCodeResponse>, Ok<ReferralCodeResponse>, ValidationProblem, ProblemHttpResult>>
         GetOrCreateReferralCode(Guid programId, string customerId, CodeStore store, IOptions<ShareLinkOptions> links, HttpContext http, CancellationToken ct)
     {
         if (!Inputs.IsCustomerId(customerId))
@@ -51,7 +51,7 @@ internal static class CodeEndpoints
         }
     }
 
-    private static async Task<Results<Ok<CodeCheckResponse>, ValidationProblem, NotFound<ProblemDetails>>> ValidateCode(
+    private static async Task<Results<Ok<CodeCheckResponse>, ValidationProblem, ProblemHttpResult>> ValidateCode(
         string code, string? customerId, CodeStore store, CancellationToken ct)
     {
         if (code.Length > 32)

@@ -12,20 +12,20 @@ internal static class CreditEndpoints
     {
         var customers = app.MapGroup("/v1/customers/{customerId}").WithTags("Credits");
         customers.MapGet("/balance", GetBalance).RequireAuthorization(Policies.CustomerData)
-            .WithName(nameof(GetBalance)).WithSummary("A customer's credit per currency: available (spendable) and pending.");
+            .WithName(nameof(GetBalance)).ProducesProblems(400, 404).WithSummary("A customer's credit per currency: available (spendable) and pending.");
         customers.MapGet("/transactions", ListTransactions).RequireAuthorization(Policies.CustomerData)
-            .WithName(nameof(ListTransactions))
+            .WithName(nameof(ListTransactions)).ProducesProblems(400, 404)
             .WithSummary("A customer's statement, newest first; pass the last id as startingAfter for the next page.");
         customers.MapPost("/spends", SpendCredit).RequireAuthorization(Policies.Merchant).AcceptsIdempotencyKey()
-            .WithName(nameof(SpendCredit))
+            .WithName(nameof(SpendCredit)).ProducesProblems(400, 409, 422)
             .WithSummary("Spend available credit at checkout; never overdraws. One spend per order: a repeat of the same spend answers 200 with it.");
 
         app.MapPost("/v1/spends/{spendId:guid}/reverse", ReverseSpend).WithTags("Credits")
             .RequireAuthorization(Policies.Merchant).AcceptsIdempotencyKey()
-            .WithName(nameof(ReverseSpend)).WithSummary("Give spent credit back (order cancelled).");
+            .WithName(nameof(ReverseSpend)).ProducesProblems(400, 404, 422).WithSummary("Give spent credit back (order cancelled).");
     }
 
-    private static async Task<Results<Ok<BalanceResponse>, ValidationProblem, NotFound<ProblemDetails>>> GetBalance(
+    private static async Task<Results<Ok<BalanceResponse>, ValidationProblem, ProblemHttpResult>> GetBalance(
         string customerId, CreditStore store, HttpContext http, CancellationToken ct)
     {
         if (!Inputs.IsCustomerId(customerId))
@@ -40,7 +40,7 @@ internal static class CreditEndpoints
         return TypedResults.Ok(new BalanceResponse(customerId, [.. rows.Select(r => new CurrencyBalance(r.Currency.Trim(), r.Available, r.Pending))]));
     }
 
-    private static async Task<Results<Ok<TransactionPage>, ValidationProblem, NotFound<ProblemDetails>>> ListTransactions(
+    private static async Task<Results<Ok<TransactionPage>, ValidationProblem, ProblemHttpResult>> ListTransactions(
         string customerId, int? limit, string? startingAfter, CreditStore store, HttpContext http, CancellationToken ct)
     {
         if (!Inputs.IsCustomerId(customerId))
@@ -75,7 +75,7 @@ internal static class CreditEndpoints
         return TypedResults.Ok(new TransactionPage(page, hasMore, hasMore ? page[^1].Id : null));
     }
 
-    private static async Task<Results<Created<SpendResponse>, Ok<SpendResponse>, ValidationProblem, Conflict<ProblemDetails>, UnprocessableEntity<ProblemDetails>>> SpendCredit(
+    private static async Task<Results<Created<SpendResponse>, Ok<SpendResponse>, ValidationProblem, ProblemHttpResult>> SpendCredit(
         string customerId, SpendRequest request, CreditStore store, HttpContext http, CancellationToken ct)
     {
         if (!Inputs.IsCustomerId(customerId))
@@ -93,7 +93,7 @@ internal static class CreditEndpoints
         };
     }
 
-    private static async Task<Results<Ok<SpendResponse>, NotFound<ProblemDetails>, UnprocessableEntity<ProblemDetails>>> ReverseSpend(
+    private static async Task<Results<Ok<SpendResponse>, ProblemHttpResult>> ReverseSpend(
         Guid spendId, CreditStore store, HttpContext http, CancellationToken ct)
     {
         var row = await store.ReverseSpendAsync(spendId, Idempotency.For(http, nameof(ReverseSpend), spendId.ToString(), ""), ct);

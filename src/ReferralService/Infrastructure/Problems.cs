@@ -34,11 +34,12 @@ internal static class Problems
         Extensions = { ["code"] = code },
     };
 
-    public static NotFound<ProblemDetails> NotFound(string code = "not_found") => TypedResults.NotFound(Create(404, code));
+    // ProblemHttpResult writes application/problem+json; endpoints declare these statuses with ProducesProblem.
+    public static ProblemHttpResult NotFound(string code = "not_found") => TypedResults.Problem(Create(404, code));
 
-    public static UnprocessableEntity<ProblemDetails> Refused(string code) => TypedResults.UnprocessableEntity(Create(422, code));
+    public static ProblemHttpResult Refused(string code) => TypedResults.Problem(Create(422, code));
 
-    public static Conflict<ProblemDetails> Conflict(string code) => TypedResults.Conflict(Create(409, code));
+    public static ProblemHttpResult Conflict(string code) => TypedResults.Problem(Create(409, code));
 
     public static ValidationProblem Invalid(string field, string message) =>
         TypedResults.ValidationProblem(new Dictionary<string, string[]> { [field] = [message] },
@@ -62,4 +63,17 @@ internal static class Problems
         _ when status >= 500 => "internal_error",
         _ => "error",
     };
+}
+
+internal static class ProblemMetadata
+{
+    /// <summary>Declares the ProblemDetails statuses an endpoint answers with (401 and 403 for every secured one).</summary>
+    public static RouteHandlerBuilder ProducesProblems(this RouteHandlerBuilder builder, params int[] statuses)
+    {
+        foreach (var status in statuses.Concat([StatusCodes.Status401Unauthorized, StatusCodes.Status403Forbidden]))
+        {
+            builder.ProducesProblem(status);
+        }
+        return builder;
+    }
 }

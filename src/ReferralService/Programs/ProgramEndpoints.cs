@@ -12,14 +12,14 @@ internal static class ProgramEndpoints
         var group = app.MapGroup("/v1/programs").WithTags("Programs");
 
         group.MapPost("/", CreateProgram).RequireAuthorization(Policies.Admin).AcceptsIdempotencyKey()
-            .WithName(nameof(CreateProgram)).WithSummary("Create a referral program (give X, get Y).");
+            .WithName(nameof(CreateProgram)).ProducesProblems(400, 422).WithSummary("Create a referral program (give X, get Y).");
         group.MapGet("/{programId:guid}", GetProgram).RequireAuthorization(Policies.ReadProgram)
-            .WithName(nameof(GetProgram)).WithSummary("Read a program.");
+            .WithName(nameof(GetProgram)).ProducesProblems(404).WithSummary("Read a program.");
         group.MapPatch("/{programId:guid}", UpdateProgram).RequireAuthorization(Policies.Admin)
-            .WithName(nameof(UpdateProgram)).WithSummary("Change a program's status (active, paused, ended; ended is final) or limits.");
+            .WithName(nameof(UpdateProgram)).ProducesProblems(400, 404, 422).WithSummary("Change a program's status (active, paused, ended; ended is final) or limits.");
     }
 
-    private static async Task<Results<Created<ProgramResponse>, UnprocessableEntity<ProblemDetails>>> CreateProgram(
+    private static async Task<Results<Created<ProgramResponse>, ProblemHttpResult>> CreateProgram(
         CreateProgramRequest request, ProgramStore store, HttpContext http, CancellationToken ct)
     {
         var idempotency = Idempotency.For(http, nameof(CreateProgram), "", request);
@@ -31,14 +31,14 @@ internal static class ProgramEndpoints
         };
     }
 
-    private static async Task<Results<Ok<ProgramResponse>, NotFound<ProblemDetails>>> GetProgram(
+    private static async Task<Results<Ok<ProgramResponse>, ProblemHttpResult>> GetProgram(
         Guid programId, ProgramStore store, CancellationToken ct)
     {
         var row = await store.GetAsync(programId, ct);
         return row.Status == "ok" ? TypedResults.Ok(row.ToResponse()) : Problems.NotFound();
     }
 
-    private static async Task<Results<Ok<ProgramResponse>, NotFound<ProblemDetails>, UnprocessableEntity<ProblemDetails>>> UpdateProgram(
+    private static async Task<Results<Ok<ProgramResponse>, ProblemHttpResult>> UpdateProgram(
         Guid programId, UpdateProgramRequest request, ProgramStore store, CancellationToken ct)
     {
         var row = await store.UpdateAsync(programId, request, ct);

@@ -12,17 +12,17 @@ internal static class RedemptionEndpoints
         var group = app.MapGroup("/v1/redemptions").WithTags("Redemptions");
 
         group.MapPost("/", Redeem).RequireAuthorization(Policies.Merchant).AcceptsIdempotencyKey()
-            .WithName(nameof(Redeem)).WithSummary("A friend redeems a referral code: pending rewards for both sides.");
+            .WithName(nameof(Redeem)).ProducesProblems(400, 404, 422).WithSummary("A friend redeems a referral code: pending rewards for both sides.");
         group.MapPost("/{redemptionId:guid}/qualify", Qualify).RequireAuthorization(Policies.Merchant).AcceptsIdempotencyKey()
-            .WithName(nameof(Qualify)).WithSummary("Report the friend's qualifying order: posts both rewards.");
+            .WithName(nameof(Qualify)).ProducesProblems(400, 404, 422).WithSummary("Report the friend's qualifying order: posts both rewards.");
         group.MapPost("/{redemptionId:guid}/reverse", ReverseRedemption).RequireAuthorization(Policies.Merchant).AcceptsIdempotencyKey()
-            .WithName(nameof(ReverseRedemption))
+            .WithName(nameof(ReverseRedemption)).ProducesProblems(400, 404, 422)
             .WithSummary("Refund or fraud: voids pending rewards or reverses posted ones; spent credit is clawed back as far as the balance allows.");
         group.MapGet("/{redemptionId:guid}", GetRedemption).RequireAuthorization(Policies.ReadRedemption)
-            .WithName(nameof(GetRedemption)).WithSummary("Read a redemption.");
+            .WithName(nameof(GetRedemption)).ProducesProblems(404).WithSummary("Read a redemption.");
     }
 
-    private static async Task<Results<Created<RedemptionResponse>, NotFound<ProblemDetails>, UnprocessableEntity<ProblemDetails>>> Redeem(
+    private static async Task<Results<Created<RedemptionResponse>, ProblemHttpResult>> Redeem(
         RedeemRequest request, RedemptionStore store, HttpContext http, CancellationToken ct)
     {
         var row = await store.RedeemAsync(Guid.CreateVersion7(), request, Idempotency.For(http, nameof(Redeem), "", request), ct);
@@ -34,28 +34,28 @@ internal static class RedemptionEndpoints
         };
     }
 
-    private static async Task<Results<Ok<RedemptionResponse>, NotFound<ProblemDetails>, UnprocessableEntity<ProblemDetails>>> Qualify(
+    private static async Task<Results<Ok<RedemptionResponse>, ProblemHttpResult>> Qualify(
         Guid redemptionId, QualifyRequest request, RedemptionStore store, HttpContext http, CancellationToken ct)
     {
         var idempotency = Idempotency.For(http, nameof(Qualify), redemptionId.ToString(), request);
         return ToResult(await store.QualifyAsync(redemptionId, request, idempotency, ct));
     }
 
-    private static async Task<Results<Ok<RedemptionResponse>, NotFound<ProblemDetails>, UnprocessableEntity<ProblemDetails>>> ReverseRedemption(
+    private static async Task<Results<Ok<RedemptionResponse>, ProblemHttpResult>> ReverseRedemption(
         Guid redemptionId, ReverseRedemptionRequest request, RedemptionStore store, HttpContext http, CancellationToken ct)
     {
         var idempotency = Idempotency.For(http, nameof(ReverseRedemption), redemptionId.ToString(), request);
         return ToResult(await store.ReverseAsync(redemptionId, request, idempotency, ct));
     }
 
-    private static async Task<Results<Ok<RedemptionResponse>, NotFound<ProblemDetails>>> GetRedemption(
+    private static async Task<Results<Ok<RedemptionResponse>, ProblemHttpResult>> GetRedemption(
         Guid redemptionId, RedemptionStore store, CancellationToken ct)
     {
         var row = await store.GetAsync(redemptionId, ct);
         return row.Status == "ok" ? TypedResults.Ok(row.ToResponse()) : Problems.NotFound();
     }
 
-    private static Results<Ok<RedemptionResponse>, NotFound<ProblemDetails>, UnprocessableEntity<ProblemDetails>> ToResult(RedemptionRow row) =>
+    private static Results<Ok<RedemptionResponse>, ProblemHttpResult> ToResult(RedemptionRow row) =>
         row.Status switch
         {
             "ok" => TypedResults.Ok(row.ToResponse()),

@@ -1,0 +1,96 @@
+using System.Net;
+using ReferralService.Tests.Support;
+
+namespace ReferralService.Tests.Codes;
+
+public sealed class CodeTests
+{
+    private const string Alphabet = "23456789ABCDEFGHJKMNPQRSTUVWXYZ";
+
+    [Test]
+    public async Task A_customer_gets_one_personal_code_created_once_and_returned_after()
+    {
+        var program = await Scenario.NewProgramAsync();
+        var alice = Api.NewCustomerId("alice");
+        using var merchant = Api.Merchant();
+
+        var first = await (await merchant.PutAsync($"/v1/programs/{program}/customers/{alice}/referral-code", null)).ExpectAsync(HttpStatusCode.Created);
+        var second = await (await merchant.PutAsync($"/v1/programs/{program}/customers/{alice}/referral-code", null)).ExpectAsync(HttpStatusCode.OK);
+
+        var code = first.Str("code");
+        Assert.Multiple(() =>
+        {
+            Assert.That(second.Str("code"), Is.EqualTo(code));
+            Assert.That(code, Has.Length.EqualTo(10));
+            Assert.That(code.All(Alphabet.Contains), Is.True, "no look-alike characters");
+            Assert.That(first.Str("shareUrl"), Does.EndWith("/r/" + code));
+            Assert.That(first.Str("customerId"), Is.EqualTo(alice));
+            Assert.That(first.GetProperty("programId").GetGuid(), Is.EqualTo(program));
+        });
+    }
+
+    [Test]
+    public async Task Different_customers_get_different_codes()
+    {
+        var program = await Scenario.NewProgramAsync();
+        var codes = new HashSet<string>();
+        for (var i = 0; i < 10; i++)
+        {
+            codes.Add(await Scenario.CodeForAsync(program, Api.NewCustomerId("c")));
+        }
+        Assert.That(codes, Has.Count.EqualTo(10));
+    }
+
+    [Test]
+    public async Task A_code_checks_valid_for_a_friend_in_any_letter_case()
+    {
+        var program = await Scenario.NewProgramAsync();
+        var alice = Api.NewCustomerId("alice");
+        var code = await Scenario.CodeForAsync(program, alice);
+        using var merchant = Api.Merchant();
+
+        var check = await (await merchant.GetAsync($"/v1/codes/{code.ToLowerInvariant()}?customerId={Api.NewCustomerId("bob")}"))
+            .ExpectAsync(HttpStatusCode.OK);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(check.GetProperty("valid").GetBoolean(), Is.True);
+            Assert.That(check.GetProperty("reason").ValueKind, Is.EqualTo(System.Text.Json.JsonValueKind.Null));
+            Assert.That(check.Str("ownerId"), Is.EqualTo(alice));
+            Assert.That(check.Str("code"), Is.EqualTo(code));
+        });
+    }
+
+    [Test]
+    public async Task A_code_check_gives_the_reason_a_redemption_would_be_refused()
+    {
+        var program = await Scenario.NewProgramAsync(maxRewardsPerReferrer: 1);
+        var alice = Api.NewCustomerId("alice");
+        var code = await Scenario.CodeForAsync(program, alice);
+        var bob = Api.NewCustomerId("bob");
+        using var merchant = Api.Merchant();
+
+        async Task<string?> ReasonFor(string customer) =>
+            (await (await merchant.GetAsync($"/v1/codes/{code}?customerId={customer}")).ExpectAsync(HttpStatusCode.OK)).GetProperty("reason").GetString();
+
+        Assert.That(await ReasonFor(alice), Is.EqualTo("self_referral"));
+        await Scenario.RedeemAsync(code, bob);
+        Assert.That(await ReasonFor(bob), Is.EqualTo("already_referred"));
+        Assert.That(await ReasonFor(Api.NewCustomerId("carol")), Is.EqualTo("referrer_cap_reached"));
+    }
+
+    [Test]
+    public async Task An_unknown_code_is_not_found()
+    {
+        using var merchant = Api.Merchant();
+        await (await merchant.GetAsync("/v1/codes/NOSUCHCODE")).ExpectProblemAsync(HttpStatusCode.NotFound, "code_not_found");
+    }
+
+    [Test]
+    public async Task A_code_for_an_unknown_program_is_not_found()
+    {
+        using var merchant = Api.Merchant();
+        var response = await merchant.PutAsync($"/v1/programs/{Guid.NewGuid()}/customers/alice/referral-code", null);
+        await response.ExpectProblemAsync(HttpStatusCode.NotFound, "not_found");
+    }
+}

@@ -1,0 +1,88 @@
+using System.Net;
+using ReferralService.Tests.Support;
+
+namespace ReferralService.Tests.Platform;
+
+public sealed class AuthTests
+{
+    private static readonly object Program = new { name = "p", currency = "USD", referrerReward = 1, refereeReward = 1, minimumOrderAmount = 0 };
+
+    [Test]
+    public async Task A_request_without_a_token_is_unauthorized()
+    {
+        using var anonymous = Api.Client(null);
+        var response = await anonymous.PostAsync("/v1/programs", Program);
+        await response.ExpectProblemAsync(HttpStatusCode.Unauthorized, "unauthorized");
+    }
+
+    [Test]
+    public async Task A_token_signed_with_another_key_is_unauthorized()
+    {
+        using var forged = Api.Client(Tokens.For("admin", "mallory", key: System.Security.Cryptography.RandomNumberGenerator.GetBytes(32)));
+        var response = await forged.PostAsync("/v1/programs", Program);
+        await response.ExpectProblemAsync(HttpStatusCode.Unauthorized, "unauthorized");
+    }
+
+    [Test]
+    public async Task An_expired_token_is_unauthorized()
+    {
+        using var expired = Api.Client(Tokens.For("admin", "late", expires: DateTime.UtcNow.AddHours(-1)));
+        var response = await expired.PostAsync("/v1/programs", Program);
+        await response.ExpectProblemAsync(HttpStatusCode.Unauthorized, "unauthorized");
+    }
+
+    [TestCase("merchant")]
+    [TestCase("finance")]
+    [TestCase("customer")]
+    public async Task Only_an_admin_creates_programs(string role)
+    {
+        using var client = Api.Client(Tokens.For(role, "someone"));
+        var response = await client.PostAsync("/v1/programs", Program);
+        await response.ExpectProblemAsync(HttpStatusCode.Forbidden, "forbidden");
+    }
+
+    [Test]
+    public async Task Finance_reads_but_cannot_redeem_or_spend()
+    {
+        var (program, referrer, friend, redemption) = await Scenario.RewardedPairAsync();
+        using var finance = Api.Finance();
+
+        await (await finance.GetAsync($"/v1/programs/{program}")).ExpectAsync(HttpStatusCode.OK);
+        await (await finance.GetAsync($"/v1/redemptions/{redemption}")).ExpectAsync(HttpStatusCode.OK);
+        await (await finance.PostAsync("/v1/redemptions", new { code = "ABCDEFGHJK", customerId = "x" }))
+            .ExpectProblemAsync(HttpStatusCode.Forbidden, "forbidden");
+        await (await finance.PostAsync($"/v1/customers/{friend}/spends", new { amount = 1, currency = "USD", orderId = "o1" }))
+            .ExpectProblemAsync(HttpStatusCode.Forbidden, "forbidden");
+        Assert.That(referrer, Is.Not.EqualTo(friend));
+    }
+
+    [Test]
+    public async Task A_customer_sees_only_their_own_data_and_others_look_absent()
+    {
+        var (program, referrer, friend, _) = await Scenario.RewardedPairAsync();
+        using var customer = Api.Client(Tokens.Customer(friend));
+
+        var own = await (await customer.GetAsync($"/v1/customers/{friend}/balance")).ExpectAsync(HttpStatusCode.OK);
+        Assert.That(own.GetProperty("balances")[0].Long("available"), Is.EqualTo(1000));
+        await (await customer.GetAsync($"/v1/customers/{friend}/transactions")).ExpectAsync(HttpStatusCode.OK);
+        await (await customer.PutAsync($"/v1/programs/{program}/customers/{friend}/referral-code", null)).ExpectAsync(HttpStatusCode.Created);
+
+        await (await customer.GetAsync($"/v1/customers/{referrer}/balance")).ExpectProblemAsync(HttpStatusCode.NotFound, "not_found");
+        await (await customer.GetAsync($"/v1/customers/{referrer}/transactions")).ExpectProblemAsync(HttpStatusCode.NotFound, "not_found");
+        await (await customer.PutAsync($"/v1/programs/{program}/customers/{referrer}/referral-code", null))
+            .ExpectProblemAsync(HttpStatusCode.NotFound, "not_found");
+    }
+
+    [Test]
+    public async Task A_customer_cannot_act_as_a_merchant()
+    {
+        var (_, _, friend, redemption) = await Scenario.RewardedPairAsync();
+        using var customer = Api.Client(Tokens.Customer(friend));
+
+        await (await customer.PostAsync($"/v1/customers/{friend}/spends", new { amount = 1, currency = "USD", orderId = "o1" }))
+            .ExpectProblemAsync(HttpStatusCode.Forbidden, "forbidden");
+        await (await customer.PostAsync($"/v1/redemptions/{redemption}/reverse", new { reason = "mine" }))
+            .ExpectProblemAsync(HttpStatusCode.Forbidden, "forbidden");
+        await (await customer.GetAsync("/v1/reports/trial-balance")).ExpectProblemAsync(HttpStatusCode.Forbidden, "forbidden");
+    }
+}

@@ -1,0 +1,54 @@
+using System.Net;
+using ReferralService.Tests.Support;
+
+namespace ReferralService.Tests.Platform;
+
+public sealed class ErrorShapeTests
+{
+    [Test]
+    public async Task An_unknown_route_is_a_not_found_problem()
+    {
+        using var merchant = Api.Merchant();
+        await (await merchant.GetAsync("/v1/nothing-here")).ExpectProblemAsync(HttpStatusCode.NotFound, "not_found");
+    }
+
+    [Test]
+    public async Task A_wrong_method_is_a_method_not_allowed_problem()
+    {
+        using var admin = Api.Admin();
+        await (await admin.DeleteAsync($"/v1/programs/{Guid.NewGuid()}")).ExpectProblemAsync(HttpStatusCode.MethodNotAllowed, "method_not_allowed");
+    }
+
+    [Test]
+    public async Task A_body_that_is_not_json_is_an_unsupported_media_type_problem()
+    {
+        using var admin = Api.Admin();
+        using var content = new StringContent("name=x", System.Text.Encoding.UTF8, "application/x-www-form-urlencoded");
+        await (await admin.PostAsync("/v1/programs", content)).ExpectProblemAsync(HttpStatusCode.UnsupportedMediaType, "unsupported_media_type");
+    }
+
+    [Test]
+    public async Task A_malformed_id_in_the_path_is_not_found()
+    {
+        using var merchant = Api.Merchant();
+        await (await merchant.GetAsync("/v1/redemptions/not-a-guid")).ExpectProblemAsync(HttpStatusCode.NotFound, "not_found");
+    }
+
+    [TestCase("has space")]
+    [TestCase("this-customer-id-is-far-too-long-to-be-accepted-because-it-exceeds-64")]
+    [TestCase("emoji-\u00e9")]
+    public async Task A_malformed_customer_id_is_a_validation_problem(string customerId)
+    {
+        using var finance = Api.Finance();
+        var response = await finance.GetAsync($"/v1/customers/{Uri.EscapeDataString(customerId)}/balance");
+        await response.ExpectProblemAsync(HttpStatusCode.BadRequest, "validation_failed");
+    }
+
+    [Test]
+    public async Task Health_reports_live_and_ready_without_a_token()
+    {
+        using var anonymous = Api.Client(null);
+        Assert.That((await anonymous.GetAsync("/health/live")).StatusCode, Is.EqualTo(HttpStatusCode.OK));
+        Assert.That((await anonymous.GetAsync("/health/ready")).StatusCode, Is.EqualTo(HttpStatusCode.OK));
+    }
+}

@@ -1,0 +1,42 @@
+using System.Net;
+using ReferralService.Tests.Support;
+
+namespace ReferralService.Tests.Platform;
+
+public sealed class OpenApiTests
+{
+    private static readonly string Committed = Path.Combine(Repository.Root, "openapi.yaml");
+
+    /// <summary>openapi.yaml is generated from the running service; UPDATE_OPENAPI=1 rewrites it.</summary>
+    [Test]
+    public async Task The_committed_openapi_yaml_matches_the_running_service()
+    {
+        using var anonymous = Api.Client(null);
+        var response = await anonymous.GetAsync("/swagger/v1/swagger.yaml");
+        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.OK));
+        var generated = (await response.Content.ReadAsStringAsync()).ReplaceLineEndings("\n");
+
+        if (Environment.GetEnvironmentVariable("UPDATE_OPENAPI") == "1")
+        {
+            await File.WriteAllTextAsync(Committed, generated);
+        }
+
+        Assert.That(File.Exists(Committed), Is.True, "openapi.yaml is missing: run the tests with UPDATE_OPENAPI=1");
+        Assert.That((await File.ReadAllTextAsync(Committed)).ReplaceLineEndings("\n"), Is.EqualTo(generated),
+            "openapi.yaml is stale: run the tests with UPDATE_OPENAPI=1 and commit it");
+    }
+
+    [Test]
+    public async Task Every_operation_is_named_after_its_handler_and_documents_its_problems()
+    {
+        using var anonymous = Api.Client(null);
+        var yaml = await anonymous.GetStringAsync("/swagger/v1/swagger.yaml");
+        foreach (var operation in new[] { "CreateProgram", "GetProgram", "UpdateProgram", "GetOrCreateReferralCode", "ValidateCode", "Redeem",
+                     "Qualify", "ReverseRedemption", "GetRedemption", "GetBalance", "ListTransactions", "SpendCredit", "ReverseSpend", "GetTrialBalance" })
+        {
+            Assert.That(yaml, Does.Contain($"operationId: {operation}"));
+        }
+        Assert.That(yaml, Does.Contain("application/problem+json"));
+        Assert.That(yaml, Does.Contain("bearer"));
+    }
+}

@@ -1,0 +1,63 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text.Json;
+
+namespace ReferralService.Tests.Support;
+
+/// <summary>HTTP helpers over the in-process service; every call carries a real signed token.</summary>
+internal static class Api
+{
+    public static HttpClient Client(string? token)
+    {
+        var client = ReferralService.Tests.TestRun.Service.CreateClient();
+        if (token is not null)
+        {
+            client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        }
+        return client;
+    }
+
+    public static HttpClient Admin() => Client(Tokens.Admin);
+
+    public static HttpClient Merchant() => Client(Tokens.Merchant);
+
+    public static HttpClient Finance() => Client(Tokens.Finance);
+
+    /// <summary>A customer id no other test uses.</summary>
+    public static string NewCustomerId(string name) => $"{name}-{Guid.NewGuid():N}"[..Math.Min(64, name.Length + 13)];
+
+    public static async Task<HttpResponseMessage> PostAsync(this HttpClient client, string url, object body, string? idempotencyKey = null)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, url) { Content = JsonContent.Create(body) };
+        if (idempotencyKey is not null)
+        {
+            request.Headers.Add("Idempotency-Key", idempotencyKey);
+        }
+        return await client.SendAsync(request);
+    }
+
+    public static async Task<JsonElement> JsonAsync(this HttpResponseMessage response) =>
+        await response.Content.ReadFromJsonAsync<JsonElement>();
+
+    /// <summary>The body of an expected status, or a failure that shows what came back instead.</summary>
+    public static async Task<JsonElement> ExpectAsync(this HttpResponseMessage response, HttpStatusCode status)
+    {
+        var text = await response.Content.ReadAsStringAsync();
+        Assert.That(response.StatusCode, Is.EqualTo(status), text);
+        return text.Length == 0 ? default : JsonDocument.Parse(text).RootElement.Clone();
+    }
+
+    /// <summary>Asserts a ProblemDetails with the given status and machine code.</summary>
+    public static async Task<JsonElement> ExpectProblemAsync(this HttpResponseMessage response, HttpStatusCode status, string code)
+    {
+        var body = await response.ExpectAsync(status);
+        Assert.That(response.Content.Headers.ContentType?.MediaType, Is.EqualTo("application/problem+json"));
+        Assert.That(body.GetProperty("code").GetString(), Is.EqualTo(code));
+        return body;
+    }
+
+    public static string Str(this JsonElement element, string property) => element.GetProperty(property).GetString()!;
+
+    public static long Long(this JsonElement element, string property) => element.GetProperty(property).GetInt64();
+}

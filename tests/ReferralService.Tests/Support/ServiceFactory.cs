@@ -1,0 +1,22 @@
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+
+namespace ReferralService.Tests.Support;
+
+/// <summary>The service in-process, on the test database, with the test signing key.</summary>
+internal sealed class ServiceFactory(TestDatabase database) : WebApplicationFactory<Program>
+{
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        builder.UseEnvironment("Testing");
+        builder.UseSetting("ConnectionStrings:Referral", database.ConnectionString);
+        builder.UseSetting("Database:Provider", database.Provider);
+        builder.UseSetting("Database:CommandTimeoutSeconds", "30");
+        builder.UseSetting("Authentication:Schemes:Bearer:ValidIssuer", Tokens.Issuer);
+        builder.UseSetting("Authentication:Schemes:Bearer:ValidAudiences:0", Tokens.Audience);
+        builder.UseSetting("Authentication:Schemes:Bearer:SigningKeys:0:Issuer", Tokens.Issuer);
+        builder.UseSetting("Authentication:Schemes:Bearer:SigningKeys:0:Value", Convert.ToBase64String(Tokens.Key));
+        builder.UseSetting("RateLimits:CodeValidationsPerMinute", "1000000");
+        builder.UseSetting("Logging:LogLevel:Default", "Warning");
+    }
+}
