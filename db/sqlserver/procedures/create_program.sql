@@ -1,0 +1,87 @@
+-- Creates a program and its funding account. A repeat of the same Idempotency-Key replays the
+-- stored outcome; the same key with another request answers 'idempotency_key_reused'.
+CREATE OR ALTER PROCEDURE dbo.create_program
+    @id                        uniqueidentifier,
+    @name                      nvarchar(200),
+    @currency                  char(3),
+    @referrer_reward           bigint,
+    @referee_reward            bigint,
+    @minimum_order_amount      bigint,
+    @max_rewards_per_referrer  int,
+    @caller_id                 nvarchar(200),
+    @idempotency_key           nvarchar(255),
+    @request_hash              char(64)
+AS
+BEGIN
+    SET NOCOUNT ON;
+    SET XACT_ABORT ON;
+    DECLARE @state varchar(10), @outcome nvarchar(max), @funding bigint, @funding_owner nvarchar(64);
+    DECLARE @now datetimeoffset(6) = SYSUTCDATETIME();
+    -- The program_row being answered (PG: v_result).
+    DECLARE @result TABLE (
+        status                    varchar(40)      NOT NULL,
+        id                        uniqueidentifier NULL,
+        name                      nvarchar(200)    NULL,
+        currency                  char(3)          NULL,
+        referrer_reward           bigint           NULL,
+        referee_reward            bigint           NULL,
+        minimum_order_amount      bigint           NULL,
+        max_rewards_per_referrer  int              NULL,
+        program_status            varchar(10)      NULL,
+        created_at                datetime2(6)     NULL,
+        updated_at                datetime2(6)     NULL);
+
+    BEGIN TRY
+        BEGIN TRANSACTION;
+
+        IF @idempotency_key IS NOT NULL
+        BEGIN
+            EXEC dbo.idempotency_begin @caller_id = @caller_id, @idempotency_key = @idempotency_key,
+                @operation = 'create_program', @request_hash = @request_hash,
+                @state = @state OUTPUT, @outcome = @outcome OUTPUT;
+            IF @state = 'replay'
+            BEGIN
+                INSERT INTO @result
+                SELECT * FROM OPENJSON(@outcome) WITH (
+                    status varchar(40), id uniqueidentifier, name nvarchar(200), currency char(3),
+                    referrer_reward bigint, referee_reward bigint, minimum_order_amount bigint,
+                    max_rewards_per_referrer int, program_status varchar(10), created_at datetime2(6),
+                    updated_at datetime2(6));
+                GOTO done;
+            END;
+            IF @state = 'reused'
+            BEGIN
+                INSERT INTO @result (status) VALUES ('idempotency_key_reused');
+                GOTO done;
+            END;
+        END;
+
+        -- The funding account is owned by the program id as text (lower case, as PG's uuid::text).
+        SET @funding_owner = LOWER(CONVERT(nvarchar(36), @id));
+        EXEC dbo.system_account @kind = 'funding', @owner_id = @funding_owner, @currency = @currency,
+            @id = @funding OUTPUT;
+        INSERT INTO dbo.programs (id, name, currency, referrer_reward, referee_reward, minimum_order_amount,
+                                  max_rewards_per_referrer, status, funding_account_id, created_at, updated_at)
+        VALUES (@id, @name, @currency, @referrer_reward, @referee_reward, @minimum_order_amount,
+                @max_rewards_per_referrer, 'active', @funding, @now, @now);
+        INSERT INTO @result SELECT * FROM dbo.program_view(@id);
+
+        IF @idempotency_key IS NOT NULL
+        BEGIN
+            SET @outcome = (SELECT * FROM @result FOR JSON PATH, WITHOUT_ARRAY_WRAPPER, INCLUDE_NULL_VALUES);
+            EXEC dbo.idempotency_finish @caller_id = @caller_id, @idempotency_key = @idempotency_key,
+                @outcome = @outcome;
+        END;
+
+    done:
+        COMMIT TRANSACTION;
+    END TRY
+    BEGIN CATCH
+        IF @@TRANCOUNT > 0 ROLLBACK TRANSACTION;
+        THROW;
+    END CATCH;
+
+    SELECT status, id, name, currency, referrer_reward, referee_reward, minimum_order_amount,
+           max_rewards_per_referrer, program_status, created_at, updated_at
+    FROM @result;
+END;

@@ -1,0 +1,36 @@
+-- One program as a program_row; status 'not_found' (and NULLs) when there is no such program.
+CREATE OR ALTER PROCEDURE dbo.get_program
+    @id uniqueidentifier
+AS
+BEGIN
+    SET NOCOUNT ON;
+    SET XACT_ABORT ON;
+    DECLARE @result TABLE (
+        status                    varchar(40)      NOT NULL,
+        id                        uniqueidentifier NULL,
+        name                      nvarchar(200)    NULL,
+        currency                  char(3)          NULL,
+        referrer_reward           bigint           NULL,
+        referee_reward            bigint           NULL,
+        minimum_order_amount      bigint           NULL,
+        max_rewards_per_referrer  int              NULL,
+        program_status            varchar(10)      NULL,
+        created_at                datetime2(6)     NULL,
+        updated_at                datetime2(6)     NULL);
+
+    BEGIN TRY
+        BEGIN TRANSACTION;
+        INSERT INTO @result SELECT * FROM dbo.program_view(@id);
+        IF NOT EXISTS (SELECT 1 FROM @result)
+            INSERT INTO @result (status) VALUES ('not_found');
+        COMMIT TRANSACTION;
+    END TRY
+    BEGIN CATCH
+        IF @@TRANCOUNT > 0 ROLLBACK TRANSACTION;
+        THROW;
+    END CATCH;
+
+    SELECT status, id, name, currency, referrer_reward, referee_reward, minimum_order_amount,
+           max_rewards_per_referrer, program_status, created_at, updated_at
+    FROM @result;
+END;

@@ -1,0 +1,89 @@
+-- Reconciliation over the whole ledger: one row per violation of DESIGN.md invariants 1-3
+-- (and transfers whose accounts are in another currency). No rows means the ledger is sound.
+-- A procedure cannot be selected from, so the trial balance (PG: FROM trial_balance()) is the
+-- same query as dbo.trial_balance, repeated here as the CTEs live, legs and tb.
+CREATE OR ALTER PROCEDURE dbo.ledger_check
+AS
+BEGIN
+    SET NOCOUNT ON;
+    SET XACT_ABORT ON;
+
+    BEGIN TRY
+        BEGIN TRANSACTION;
+        WITH resolved AS (
+            SELECT r.pending_id FROM dbo.transfers r WHERE r.pending_id IS NOT NULL
+        ), effect AS (
+            SELECT t.credit_account_id AS account_id,
+                   CASE WHEN t.phase IN ('posted', 'post') THEN t.amount ELSE 0 END AS credits_posted,
+                   CAST(0 AS bigint) AS debits_posted,
+                   CASE WHEN t.phase = 'pending' AND t.id NOT IN (SELECT pending_id FROM resolved) THEN t.amount ELSE 0 END AS credits_pending,
+                   CAST(0 AS bigint) AS debits_pending
+            FROM dbo.transfers t
+            UNION ALL
+            SELECT t.debit_account_id, 0, CASE WHEN t.phase IN ('posted', 'post') THEN t.amount ELSE 0 END,
+                   0, CASE WHEN t.phase = 'pending' AND t.id NOT IN (SELECT pending_id FROM resolved) THEN t.amount ELSE 0 END
+            FROM dbo.transfers t
+        ), derived AS (
+            SELECT e.account_id, SUM(e.credits_posted) AS credits_posted, SUM(e.debits_posted) AS debits_posted,
+                   SUM(e.credits_pending) AS credits_pending, SUM(e.debits_pending) AS debits_pending
+            FROM effect e GROUP BY e.account_id
+        ), live AS (
+            SELECT t.id, t.debit_account_id, t.credit_account_id, t.amount,
+                   CASE WHEN t.phase IN ('posted', 'post') THEN 'posted' ELSE 'pending' END AS bucket
+            FROM dbo.transfers t
+            WHERE t.phase IN ('posted', 'post')
+               OR (t.phase = 'pending' AND NOT EXISTS (SELECT 1 FROM dbo.transfers r WHERE r.pending_id = t.id))
+        ), legs AS (
+            SELECT a.currency, l.bucket, l.amount AS debit, CAST(0 AS bigint) AS credit
+            FROM live l JOIN dbo.accounts a ON a.id = l.debit_account_id
+            UNION ALL
+            SELECT a.currency, l.bucket, CAST(0 AS bigint), l.amount
+            FROM live l JOIN dbo.accounts a ON a.id = l.credit_account_id
+        ), tb AS (
+            SELECT currency,
+                   CAST(SUM(CASE WHEN bucket = 'posted' THEN debit ELSE 0 END) AS bigint) AS posted_debits,
+                   CAST(SUM(CASE WHEN bucket = 'posted' THEN credit ELSE 0 END) AS bigint) AS posted_credits,
+                   CAST(SUM(CASE WHEN bucket = 'pending' THEN debit ELSE 0 END) AS bigint) AS pending_debits,
+                   CAST(SUM(CASE WHEN bucket = 'pending' THEN credit ELSE 0 END) AS bigint) AS pending_credits
+            FROM legs
+            GROUP BY currency
+        )
+        SELECT v.invariant, v.account_id, v.currency, v.detail
+        FROM (
+            SELECT CAST('currency_balanced' AS varchar(40)) AS invariant, CAST(NULL AS bigint) AS account_id,
+                   tb.currency,
+                   CAST(CONCAT('posted ', tb.posted_debits, '/', tb.posted_credits, ', pending ', tb.pending_debits,
+                               '/', tb.pending_credits, ' (debits/credits)') AS nvarchar(400)) AS detail
+            FROM tb
+            WHERE tb.posted_debits <> tb.posted_credits OR tb.pending_debits <> tb.pending_credits
+            UNION ALL
+            SELECT 'stored_balance_matches', a.id, a.currency,
+                   CAST(CONCAT('stored ', a.credits_posted, '/', a.debits_posted, '/', a.credits_pending, '/',
+                               a.debits_pending, ', from transfers ', COALESCE(d.credits_posted, 0), '/',
+                               COALESCE(d.debits_posted, 0), '/', COALESCE(d.credits_pending, 0), '/',
+                               COALESCE(d.debits_pending, 0),
+                               ' (credits/debits posted, credits/debits pending)') AS nvarchar(400))
+            FROM dbo.accounts a LEFT JOIN derived d ON d.account_id = a.id
+            WHERE a.kind = 'customer'
+              AND (a.credits_posted <> COALESCE(d.credits_posted, 0) OR a.debits_posted <> COALESCE(d.debits_posted, 0)
+                OR a.credits_pending <> COALESCE(d.credits_pending, 0) OR a.debits_pending <> COALESCE(d.debits_pending, 0))
+            UNION ALL
+            SELECT 'available_not_negative', a.id, a.currency,
+                   CAST(CONCAT('available ', a.credits_posted - a.debits_posted) AS nvarchar(400))
+            FROM dbo.accounts a
+            WHERE a.kind = 'customer' AND a.credits_posted < a.debits_posted
+            UNION ALL
+            SELECT 'transfer_currency_matches', t.id, t.currency,
+                   CAST(N'transfer and account currencies differ' AS nvarchar(400))
+            FROM dbo.transfers t
+            JOIN dbo.accounts d ON d.id = t.debit_account_id
+            JOIN dbo.accounts c ON c.id = t.credit_account_id
+            WHERE d.currency <> t.currency OR c.currency <> t.currency
+        ) AS v;
+        COMMIT TRANSACTION;
+    END TRY
+    BEGIN CATCH
+        IF @@TRANCOUNT > 0 ROLLBACK TRANSACTION;
+        THROW;
+    END CATCH;
+END;

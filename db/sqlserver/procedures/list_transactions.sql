@@ -1,0 +1,43 @@
+-- A customer's statement, newest first, keyset-paginated on the transfer id (never OFFSET).
+-- Amounts are signed from the customer's side: credits positive, debits negative.
+CREATE OR ALTER PROCEDURE dbo.list_transactions
+    @customer_id     nvarchar(64),
+    @starting_after  bigint,
+    @page_size       int
+AS
+BEGIN
+    SET NOCOUNT ON;
+    SET XACT_ABORT ON;
+    -- NULL cursor = from the newest; a plain upper bound keeps the (account, id) index seek sargable.
+    DECLARE @before bigint = COALESCE(@starting_after, 9223372036854775807);
+    -- NULL page size = no limit, as PG's LIMIT NULL.
+    DECLARE @limit bigint = COALESCE(@page_size, 9223372036854775807);
+
+    BEGIN TRY
+        BEGIN TRANSACTION;
+        SELECT TOP (@limit) x.id, x.kind, x.phase, x.amount, x.currency, x.redemption_id, x.spend_id, x.created_at
+        FROM dbo.accounts a
+        CROSS APPLY (
+            SELECT c.id, c.kind, c.phase, c.amount, c.currency, c.redemption_id, c.spend_id, c.created_at
+            FROM (SELECT TOP (@limit) t.id, t.kind, t.phase, t.amount, t.currency, t.redemption_id, t.spend_id,
+                         CONVERT(datetime2(6), SWITCHOFFSET(t.created_at, '+00:00')) AS created_at
+                  FROM dbo.transfers t
+                  WHERE t.credit_account_id = a.id AND t.id < @before
+                  ORDER BY t.id DESC) c
+            UNION ALL
+            SELECT d.id, d.kind, d.phase, d.amount, d.currency, d.redemption_id, d.spend_id, d.created_at
+            FROM (SELECT TOP (@limit) t.id, t.kind, t.phase, -t.amount AS amount, t.currency, t.redemption_id,
+                         t.spend_id, CONVERT(datetime2(6), SWITCHOFFSET(t.created_at, '+00:00')) AS created_at
+                  FROM dbo.transfers t
+                  WHERE t.debit_account_id = a.id AND t.id < @before
+                  ORDER BY t.id DESC) d
+        ) x
+        WHERE a.kind = 'customer' AND a.owner_id = @customer_id
+        ORDER BY x.id DESC;
+        COMMIT TRANSACTION;
+    END TRY
+    BEGIN CATCH
+        IF @@TRANCOUNT > 0 ROLLBACK TRANSACTION;
+        THROW;
+    END CATCH;
+END;

@@ -1,0 +1,12 @@
+-- The program_row of one program, status 'ok'; no row when there is no such program.
+-- Timestamps come back as datetime2 in UTC.
+CREATE OR ALTER FUNCTION dbo.program_view(@id uniqueidentifier)
+RETURNS TABLE
+AS
+RETURN
+    SELECT CAST('ok' AS varchar(40)) AS status, p.id, p.name, p.currency, p.referrer_reward, p.referee_reward,
+           p.minimum_order_amount, p.max_rewards_per_referrer, p.status AS program_status,
+           CONVERT(datetime2(6), SWITCHOFFSET(p.created_at, '+00:00')) AS created_at,
+           CONVERT(datetime2(6), SWITCHOFFSET(p.updated_at, '+00:00')) AS updated_at
+    FROM dbo.programs p
+    WHERE p.id = @id;

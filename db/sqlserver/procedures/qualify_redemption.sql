@@ -1,0 +1,153 @@
+-- The friend's qualifying order posts both pending rewards.
+-- Locks, in order: the redemption row, then both customers' accounts by owner id.
+CREATE OR ALTER PROCEDURE dbo.qualify_redemption
+    @id               uniqueidentifier,
+    @order_id         nvarchar(64),
+    @order_amount     bigint,
+    @caller_id        nvarchar(200),
+    @idempotency_key  nvarchar(255),
+    @request_hash     char(64)
+AS
+BEGIN
+    SET NOCOUNT ON;
+    SET XACT_ABORT ON;
+    DECLARE @state varchar(10), @outcome nvarchar(max);
+    DECLARE @found uniqueidentifier, @redemption_status varchar(10), @qualifying_order_id nvarchar(64),
+            @program_id uniqueidentifier, @minimum bigint, @account bigint;
+    DECLARE @now datetimeoffset(6) = SYSUTCDATETIME();
+    -- The redemption_row being answered (PG: v_result).
+    DECLARE @result TABLE (
+        status               varchar(40)      NOT NULL,
+        id                   uniqueidentifier NULL,
+        program_id           uniqueidentifier NULL,
+        code                 nvarchar(32)     NULL,
+        referrer_id          nvarchar(64)     NULL,
+        referee_id           nvarchar(64)     NULL,
+        order_id             nvarchar(64)     NULL,
+        redemption_status    varchar(10)      NULL,
+        currency             char(3)          NULL,
+        referrer_reward      bigint           NULL,
+        referee_reward       bigint           NULL,
+        referrer_shortfall   bigint           NULL,
+        referee_shortfall    bigint           NULL,
+        qualifying_order_id  nvarchar(64)     NULL,
+        order_amount         bigint           NULL,
+        reversal_reason      nvarchar(200)    NULL,
+        created_at           datetime2(6)     NULL,
+        qualified_at         datetime2(6)     NULL,
+        reversed_at          datetime2(6)     NULL);
+
+    BEGIN TRY
+        BEGIN TRANSACTION;
+
+        IF @idempotency_key IS NOT NULL
+        BEGIN
+            EXEC dbo.idempotency_begin @caller_id = @caller_id, @idempotency_key = @idempotency_key,
+                @operation = 'qualify_redemption', @request_hash = @request_hash,
+                @state = @state OUTPUT, @outcome = @outcome OUTPUT;
+            IF @state = 'replay'
+            BEGIN
+                INSERT INTO @result
+                SELECT * FROM OPENJSON(@outcome) WITH (
+                    status varchar(40), id uniqueidentifier, program_id uniqueidentifier, code nvarchar(32),
+                    referrer_id nvarchar(64), referee_id nvarchar(64), order_id nvarchar(64),
+                    redemption_status varchar(10), currency char(3), referrer_reward bigint, referee_reward bigint,
+                    referrer_shortfall bigint, referee_shortfall bigint, qualifying_order_id nvarchar(64),
+                    order_amount bigint, reversal_reason nvarchar(200), created_at datetime2(6),
+                    qualified_at datetime2(6), reversed_at datetime2(6));
+                GOTO done;
+            END;
+            IF @state = 'reused'
+            BEGIN
+                INSERT INTO @result (status) VALUES ('idempotency_key_reused');
+                GOTO done;
+            END;
+        END;
+
+        -- Each refusal below jumps to work_done (PG: EXIT work), where the outcome is stored.
+        -- Row lock until commit: the redemption's state decides everything below.
+        SELECT @found = r.id, @redemption_status = r.status, @qualifying_order_id = r.qualifying_order_id,
+               @program_id = r.program_id
+        FROM dbo.redemptions r WITH (UPDLOCK, HOLDLOCK)
+        WHERE r.id = @id;
+        IF @found IS NULL
+        BEGIN
+            INSERT INTO @result (status) VALUES ('not_found');
+            GOTO work_done;
+        END;
+        -- The same qualifying order again is a retry: answer with the current state.
+        IF @redemption_status = 'rewarded' AND @qualifying_order_id = @order_id COLLATE Latin1_General_100_BIN2
+        BEGIN
+            INSERT INTO @result SELECT * FROM dbo.redemption_view(@id);
+            GOTO work_done;
+        END;
+        IF @redemption_status <> 'pending'
+        BEGIN
+            INSERT INTO @result (status) VALUES ('invalid_state');
+            GOTO work_done;
+        END;
+        SELECT @minimum = p.minimum_order_amount FROM dbo.programs p WHERE p.id = @program_id;
+        IF @order_amount < @minimum
+        BEGIN
+            INSERT INTO @result (status) VALUES ('order_below_minimum');
+            GOTO work_done;
+        END;
+
+        -- Lock both accounts in owner id order (the order every procedure uses), one row per
+        -- statement so the order is certain, then move the credit.
+        DECLARE legs CURSOR LOCAL STATIC READ_ONLY FORWARD_ONLY FOR
+            SELECT a.id FROM dbo.accounts a
+            WHERE a.id IN (SELECT t.credit_account_id FROM dbo.transfers t
+                           WHERE t.redemption_id = @id AND t.phase = 'pending')
+            ORDER BY a.owner_id;
+        OPEN legs;
+        FETCH NEXT FROM legs INTO @account;
+        WHILE @@FETCH_STATUS = 0
+        BEGIN
+            SELECT @account = a.id FROM dbo.accounts a WITH (UPDLOCK, ROWLOCK) WHERE a.id = @account;
+            FETCH NEXT FROM legs INTO @account;
+        END;
+        CLOSE legs;
+        DEALLOCATE legs;
+
+        UPDATE a
+        SET credits_pending = a.credits_pending - x.amount,
+            credits_posted = a.credits_posted + x.amount
+        FROM dbo.accounts a
+        JOIN (SELECT t.credit_account_id AS account_id, t.amount
+              FROM dbo.transfers t
+              WHERE t.redemption_id = @id AND t.phase = 'pending') x ON a.id = x.account_id;
+
+        INSERT INTO dbo.transfers (debit_account_id, credit_account_id, amount, currency, phase, pending_id, kind,
+                                   redemption_id, created_at)
+        SELECT t.debit_account_id, t.credit_account_id, t.amount, t.currency, 'post', t.id, t.kind, @id, @now
+        FROM dbo.transfers t
+        WHERE t.redemption_id = @id AND t.phase = 'pending'
+        ORDER BY t.id;
+
+        UPDATE dbo.redemptions
+        SET status = 'rewarded', qualifying_order_id = @order_id, order_amount = @order_amount, qualified_at = @now
+        WHERE id = @id;
+        INSERT INTO @result SELECT * FROM dbo.redemption_view(@id);
+
+    work_done:
+        IF @idempotency_key IS NOT NULL
+        BEGIN
+            SET @outcome = (SELECT * FROM @result FOR JSON PATH, WITHOUT_ARRAY_WRAPPER, INCLUDE_NULL_VALUES);
+            EXEC dbo.idempotency_finish @caller_id = @caller_id, @idempotency_key = @idempotency_key,
+                @outcome = @outcome;
+        END;
+
+    done:
+        COMMIT TRANSACTION;
+    END TRY
+    BEGIN CATCH
+        IF @@TRANCOUNT > 0 ROLLBACK TRANSACTION;
+        THROW;
+    END CATCH;
+
+    SELECT status, id, program_id, code, referrer_id, referee_id, order_id, redemption_status, currency,
+           referrer_reward, referee_reward, referrer_shortfall, referee_shortfall, qualifying_order_id,
+           order_amount, reversal_reason, created_at, qualified_at, reversed_at
+    FROM @result;
+END;

@@ -1,0 +1,159 @@
+-- A friend redeems a referral code: one pending reward for each side.
+-- Locks, in order: the code row (the referrer cap), the (program, referee) key, then both
+-- customers' accounts by owner id.
+CREATE OR ALTER PROCEDURE dbo.redeem
+    @id               uniqueidentifier,
+    @code             nvarchar(32),
+    @customer_id      nvarchar(64),
+    @order_id         nvarchar(64),
+    @caller_id        nvarchar(200),
+    @idempotency_key  nvarchar(255),
+    @request_hash     char(64)
+AS
+BEGIN
+    SET NOCOUNT ON;
+    SET XACT_ABORT ON;
+    DECLARE @state varchar(10), @outcome nvarchar(max);
+    DECLARE @owner nvarchar(64), @program_id uniqueidentifier, @program_status varchar(10), @currency char(3),
+            @referrer_reward bigint, @referee_reward bigint, @max int, @funding bigint,
+            @referrer_account bigint, @referee_account bigint;
+    DECLARE @now datetimeoffset(6) = SYSUTCDATETIME();
+    -- The redemption_row being answered (PG: v_result).
+    DECLARE @result TABLE (
+        status               varchar(40)      NOT NULL,
+        id                   uniqueidentifier NULL,
+        program_id           uniqueidentifier NULL,
+        code                 nvarchar(32)     NULL,
+        referrer_id          nvarchar(64)     NULL,
+        referee_id           nvarchar(64)     NULL,
+        order_id             nvarchar(64)     NULL,
+        redemption_status    varchar(10)      NULL,
+        currency             char(3)          NULL,
+        referrer_reward      bigint           NULL,
+        referee_reward       bigint           NULL,
+        referrer_shortfall   bigint           NULL,
+        referee_shortfall    bigint           NULL,
+        qualifying_order_id  nvarchar(64)     NULL,
+        order_amount         bigint           NULL,
+        reversal_reason      nvarchar(200)    NULL,
+        created_at           datetime2(6)     NULL,
+        qualified_at         datetime2(6)     NULL,
+        reversed_at          datetime2(6)     NULL);
+
+    BEGIN TRY
+        BEGIN TRANSACTION;
+
+        IF @idempotency_key IS NOT NULL
+        BEGIN
+            EXEC dbo.idempotency_begin @caller_id = @caller_id, @idempotency_key = @idempotency_key,
+                @operation = 'redeem', @request_hash = @request_hash,
+                @state = @state OUTPUT, @outcome = @outcome OUTPUT;
+            IF @state = 'replay'
+            BEGIN
+                INSERT INTO @result
+                SELECT * FROM OPENJSON(@outcome) WITH (
+                    status varchar(40), id uniqueidentifier, program_id uniqueidentifier, code nvarchar(32),
+                    referrer_id nvarchar(64), referee_id nvarchar(64), order_id nvarchar(64),
+                    redemption_status varchar(10), currency char(3), referrer_reward bigint, referee_reward bigint,
+                    referrer_shortfall bigint, referee_shortfall bigint, qualifying_order_id nvarchar(64),
+                    order_amount bigint, reversal_reason nvarchar(200), created_at datetime2(6),
+                    qualified_at datetime2(6), reversed_at datetime2(6));
+                GOTO done;
+            END;
+            IF @state = 'reused'
+            BEGIN
+                INSERT INTO @result (status) VALUES ('idempotency_key_reused');
+                GOTO done;
+            END;
+        END;
+
+        -- Each refusal below jumps to work_done (PG: EXIT work), where the outcome is stored.
+        SELECT @owner = c.owner_id FROM dbo.referral_codes c WHERE c.code = @code;
+        IF @owner IS NULL
+        BEGIN
+            INSERT INTO @result (status) VALUES ('code_not_found');
+            GOTO work_done;
+        END;
+        SELECT @program_id = p.id, @program_status = p.status, @currency = p.currency,
+               @referrer_reward = p.referrer_reward, @referee_reward = p.referee_reward,
+               @max = p.max_rewards_per_referrer, @funding = p.funding_account_id
+        FROM dbo.programs p JOIN dbo.referral_codes c ON c.program_id = p.id
+        WHERE c.code = @code;
+        IF @program_status <> 'active'
+        BEGIN
+            INSERT INTO @result (status) VALUES ('code_inactive');
+            GOTO work_done;
+        END;
+        IF @owner = @customer_id COLLATE Latin1_General_100_BIN2
+        BEGIN
+            INSERT INTO @result (status) VALUES ('self_referral');
+            GOTO work_done;
+        END;
+
+        -- Guarded increment: takes the code's row lock and enforces the cap in one statement.
+        UPDATE dbo.referral_codes SET reward_count = reward_count + 1
+        WHERE code = @code AND (@max IS NULL OR reward_count < @max);
+        IF @@ROWCOUNT = 0
+        BEGIN
+            INSERT INTO @result (status) VALUES ('referrer_cap_reached');
+            GOTO work_done;
+        END;
+
+        -- Key-range update lock on (program, referee) until commit: a concurrent redemption by the
+        -- same referee waits here, then sees ours. The unique key is the last word behind it.
+        INSERT INTO dbo.redemptions (id, program_id, code, referrer_id, referee_id, order_id, status, currency,
+                                     referrer_reward, referee_reward, created_at)
+        SELECT @id, @program_id, @code, @owner, @customer_id, @order_id, 'pending', @currency,
+               @referrer_reward, @referee_reward, @now
+        WHERE NOT EXISTS (SELECT 1 FROM dbo.redemptions r WITH (UPDLOCK, HOLDLOCK)
+                          WHERE r.program_id = @program_id AND r.referee_id = @customer_id);
+        IF @@ROWCOUNT = 0
+        BEGIN
+            UPDATE dbo.referral_codes SET reward_count = reward_count - 1 WHERE code = @code;
+            INSERT INTO @result (status) VALUES ('already_referred');
+            GOTO work_done;
+        END;
+
+        -- Both customers' accounts in owner id order (binary, as ORDER BY a.owner_id elsewhere).
+        IF @owner < @customer_id COLLATE Latin1_General_100_BIN2
+        BEGIN
+            EXEC dbo.customer_credit_pending @customer_id = @owner, @currency = @currency,
+                @amount = @referrer_reward, @id = @referrer_account OUTPUT;
+            EXEC dbo.customer_credit_pending @customer_id = @customer_id, @currency = @currency,
+                @amount = @referee_reward, @id = @referee_account OUTPUT;
+        END
+        ELSE
+        BEGIN
+            EXEC dbo.customer_credit_pending @customer_id = @customer_id, @currency = @currency,
+                @amount = @referee_reward, @id = @referee_account OUTPUT;
+            EXEC dbo.customer_credit_pending @customer_id = @owner, @currency = @currency,
+                @amount = @referrer_reward, @id = @referrer_account OUTPUT;
+        END;
+
+        INSERT INTO dbo.transfers (debit_account_id, credit_account_id, amount, currency, phase, kind, redemption_id, created_at)
+        VALUES (@funding, @referrer_account, @referrer_reward, @currency, 'pending', 'referrer_reward', @id, @now),
+               (@funding, @referee_account, @referee_reward, @currency, 'pending', 'referee_reward', @id, @now);
+
+        INSERT INTO @result SELECT * FROM dbo.redemption_view(@id);
+
+    work_done:
+        IF @idempotency_key IS NOT NULL
+        BEGIN
+            SET @outcome = (SELECT * FROM @result FOR JSON PATH, WITHOUT_ARRAY_WRAPPER, INCLUDE_NULL_VALUES);
+            EXEC dbo.idempotency_finish @caller_id = @caller_id, @idempotency_key = @idempotency_key,
+                @outcome = @outcome;
+        END;
+
+    done:
+        COMMIT TRANSACTION;
+    END TRY
+    BEGIN CATCH
+        IF @@TRANCOUNT > 0 ROLLBACK TRANSACTION;
+        THROW;
+    END CATCH;
+
+    SELECT status, id, program_id, code, referrer_id, referee_id, order_id, redemption_status, currency,
+           referrer_reward, referee_reward, referrer_shortfall, referee_shortfall, qualifying_order_id,
+           order_amount, reversal_reason, created_at, qualified_at, reversed_at
+    FROM @result;
+END;

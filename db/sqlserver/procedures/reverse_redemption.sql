@@ -1,0 +1,161 @@
+-- Refund or fraud: voids pending rewards, or reverses posted ones with new transfers. Credit
+-- already spent is clawed back as far as the balance allows; the rest is reported as shortfall.
+-- Locks, in order: the redemption row, the code row, then both customers' accounts by owner id.
+CREATE OR ALTER PROCEDURE dbo.reverse_redemption
+    @id               uniqueidentifier,
+    @reason           nvarchar(200),
+    @caller_id        nvarchar(200),
+    @idempotency_key  nvarchar(255),
+    @request_hash     char(64)
+AS
+BEGIN
+    SET NOCOUNT ON;
+    SET XACT_ABORT ON;
+    DECLARE @state varchar(10), @outcome nvarchar(max);
+    DECLARE @found uniqueidentifier, @redemption_status varchar(10), @code nvarchar(32);
+    DECLARE @leg_id bigint, @leg_debit_account_id bigint, @leg_credit_account_id bigint, @leg_amount bigint,
+            @leg_currency char(3), @leg_kind varchar(20);
+    DECLARE @available bigint, @clawback bigint, @referrer_shortfall bigint, @referee_shortfall bigint;
+    DECLARE @now datetimeoffset(6) = SYSUTCDATETIME();
+    -- The redemption_row being answered (PG: v_result).
+    DECLARE @result TABLE (
+        status               varchar(40)      NOT NULL,
+        id                   uniqueidentifier NULL,
+        program_id           uniqueidentifier NULL,
+        code                 nvarchar(32)     NULL,
+        referrer_id          nvarchar(64)     NULL,
+        referee_id           nvarchar(64)     NULL,
+        order_id             nvarchar(64)     NULL,
+        redemption_status    varchar(10)      NULL,
+        currency             char(3)          NULL,
+        referrer_reward      bigint           NULL,
+        referee_reward       bigint           NULL,
+        referrer_shortfall   bigint           NULL,
+        referee_shortfall    bigint           NULL,
+        qualifying_order_id  nvarchar(64)     NULL,
+        order_amount         bigint           NULL,
+        reversal_reason      nvarchar(200)    NULL,
+        created_at           datetime2(6)     NULL,
+        qualified_at         datetime2(6)     NULL,
+        reversed_at          datetime2(6)     NULL);
+
+    BEGIN TRY
+        BEGIN TRANSACTION;
+
+        IF @idempotency_key IS NOT NULL
+        BEGIN
+            EXEC dbo.idempotency_begin @caller_id = @caller_id, @idempotency_key = @idempotency_key,
+                @operation = 'reverse_redemption', @request_hash = @request_hash,
+                @state = @state OUTPUT, @outcome = @outcome OUTPUT;
+            IF @state = 'replay'
+            BEGIN
+                INSERT INTO @result
+                SELECT * FROM OPENJSON(@outcome) WITH (
+                    status varchar(40), id uniqueidentifier, program_id uniqueidentifier, code nvarchar(32),
+                    referrer_id nvarchar(64), referee_id nvarchar(64), order_id nvarchar(64),
+                    redemption_status varchar(10), currency char(3), referrer_reward bigint, referee_reward bigint,
+                    referrer_shortfall bigint, referee_shortfall bigint, qualifying_order_id nvarchar(64),
+                    order_amount bigint, reversal_reason nvarchar(200), created_at datetime2(6),
+                    qualified_at datetime2(6), reversed_at datetime2(6));
+                GOTO done;
+            END;
+            IF @state = 'reused'
+            BEGIN
+                INSERT INTO @result (status) VALUES ('idempotency_key_reused');
+                GOTO done;
+            END;
+        END;
+
+        -- Each refusal below jumps to work_done (PG: EXIT work), where the outcome is stored.
+        -- Row lock until commit: the redemption's state decides everything below.
+        SELECT @found = r.id, @redemption_status = r.status, @code = r.code
+        FROM dbo.redemptions r WITH (UPDLOCK, HOLDLOCK)
+        WHERE r.id = @id;
+        IF @found IS NULL
+        BEGIN
+            INSERT INTO @result (status) VALUES ('not_found');
+            GOTO work_done;
+        END;
+        IF @redemption_status = 'reversed'
+        BEGIN
+            INSERT INTO @result (status) VALUES ('invalid_state');
+            GOTO work_done;
+        END;
+
+        -- A reversed redemption no longer counts against the referrer's cap.
+        UPDATE dbo.referral_codes SET reward_count = reward_count - 1 WHERE code = @code;
+
+        -- The original legs in owner id order: each iteration locks one account, so the order is certain.
+        DECLARE legs CURSOR LOCAL STATIC READ_ONLY FORWARD_ONLY FOR
+            SELECT t.id, t.debit_account_id, t.credit_account_id, t.amount, t.currency, t.kind
+            FROM dbo.transfers t JOIN dbo.accounts a ON a.id = t.credit_account_id
+            WHERE t.redemption_id = @id AND t.phase = 'pending'
+            ORDER BY a.owner_id;
+        OPEN legs;
+        FETCH NEXT FROM legs INTO @leg_id, @leg_debit_account_id, @leg_credit_account_id, @leg_amount,
+                                  @leg_currency, @leg_kind;
+        WHILE @@FETCH_STATUS = 0
+        BEGIN
+            IF @redemption_status = 'pending'
+            BEGIN
+                UPDATE dbo.accounts SET credits_pending = credits_pending - @leg_amount
+                WHERE id = @leg_credit_account_id;
+                INSERT INTO dbo.transfers (debit_account_id, credit_account_id, amount, currency, phase, pending_id,
+                                           kind, redemption_id, created_at)
+                VALUES (@leg_debit_account_id, @leg_credit_account_id, @leg_amount, @leg_currency, 'void',
+                        @leg_id, @leg_kind, @id, @now);
+            END
+            ELSE
+            BEGIN
+                -- Row lock until commit: the balance read decides the clawback.
+                SELECT @available = a.credits_posted - a.debits_posted
+                FROM dbo.accounts a WITH (UPDLOCK, ROWLOCK)
+                WHERE a.id = @leg_credit_account_id;
+                SET @clawback = CASE WHEN @leg_amount < @available THEN @leg_amount ELSE @available END;
+                IF @clawback > 0
+                BEGIN
+                    UPDATE dbo.accounts SET debits_posted = debits_posted + @clawback
+                    WHERE id = @leg_credit_account_id;
+                    INSERT INTO dbo.transfers (debit_account_id, credit_account_id, amount, currency, phase, kind,
+                                               redemption_id, created_at)
+                    VALUES (@leg_credit_account_id, @leg_debit_account_id, @clawback, @leg_currency, 'posted',
+                            'reward_reversal', @id, @now);
+                END;
+                IF @leg_kind = 'referrer_reward'
+                    SET @referrer_shortfall = @leg_amount - @clawback;
+                ELSE
+                    SET @referee_shortfall = @leg_amount - @clawback;
+            END;
+            FETCH NEXT FROM legs INTO @leg_id, @leg_debit_account_id, @leg_credit_account_id, @leg_amount,
+                                      @leg_currency, @leg_kind;
+        END;
+        CLOSE legs;
+        DEALLOCATE legs;
+
+        UPDATE dbo.redemptions
+        SET status = 'reversed', reversal_reason = @reason, reversed_at = @now,
+            referrer_shortfall = @referrer_shortfall, referee_shortfall = @referee_shortfall
+        WHERE id = @id;
+        INSERT INTO @result SELECT * FROM dbo.redemption_view(@id);
+
+    work_done:
+        IF @idempotency_key IS NOT NULL
+        BEGIN
+            SET @outcome = (SELECT * FROM @result FOR JSON PATH, WITHOUT_ARRAY_WRAPPER, INCLUDE_NULL_VALUES);
+            EXEC dbo.idempotency_finish @caller_id = @caller_id, @idempotency_key = @idempotency_key,
+                @outcome = @outcome;
+        END;
+
+    done:
+        COMMIT TRANSACTION;
+    END TRY
+    BEGIN CATCH
+        IF @@TRANCOUNT > 0 ROLLBACK TRANSACTION;
+        THROW;
+    END CATCH;
+
+    SELECT status, id, program_id, code, referrer_id, referee_id, order_id, redemption_status, currency,
+           referrer_reward, referee_reward, referrer_shortfall, referee_shortfall, qualifying_order_id,
+           order_amount, reversal_reason, created_at, qualified_at, reversed_at
+    FROM @result;
+END;

@@ -1,0 +1,102 @@
+-- Gives spent credit back (order cancelled) with a new transfer from the spent account.
+-- Locks, in order: the spend row, then the customer's account.
+CREATE OR ALTER PROCEDURE dbo.reverse_spend
+    @id               uniqueidentifier,
+    @caller_id        nvarchar(200),
+    @idempotency_key  nvarchar(255),
+    @request_hash     char(64)
+AS
+BEGIN
+    SET NOCOUNT ON;
+    SET XACT_ABORT ON;
+    DECLARE @state varchar(10), @outcome nvarchar(max);
+    DECLARE @found uniqueidentifier, @spend_status varchar(10), @customer_id nvarchar(64), @amount bigint,
+            @currency char(3), @account bigint, @balance bigint, @spent bigint;
+    DECLARE @credited TABLE (account_id bigint NOT NULL, balance bigint NOT NULL);
+    DECLARE @now datetimeoffset(6) = SYSUTCDATETIME();
+    -- The spend_row being answered (PG: v_result).
+    DECLARE @result TABLE (
+        status         varchar(40)      NOT NULL,
+        id             uniqueidentifier NULL,
+        customer_id    nvarchar(64)     NULL,
+        order_id       nvarchar(64)     NULL,
+        amount         bigint           NULL,
+        currency       char(3)          NULL,
+        spend_status   varchar(10)      NULL,
+        balance_after  bigint           NULL,
+        created_at     datetime2(6)     NULL,
+        reversed_at    datetime2(6)     NULL);
+
+    BEGIN TRY
+        BEGIN TRANSACTION;
+
+        IF @idempotency_key IS NOT NULL
+        BEGIN
+            EXEC dbo.idempotency_begin @caller_id = @caller_id, @idempotency_key = @idempotency_key,
+                @operation = 'reverse_spend', @request_hash = @request_hash,
+                @state = @state OUTPUT, @outcome = @outcome OUTPUT;
+            IF @state = 'replay'
+            BEGIN
+                INSERT INTO @result
+                SELECT * FROM OPENJSON(@outcome) WITH (
+                    status varchar(40), id uniqueidentifier, customer_id nvarchar(64), order_id nvarchar(64),
+                    amount bigint, currency char(3), spend_status varchar(10), balance_after bigint,
+                    created_at datetime2(6), reversed_at datetime2(6));
+                GOTO done;
+            END;
+            IF @state = 'reused'
+            BEGIN
+                INSERT INTO @result (status) VALUES ('idempotency_key_reused');
+                GOTO done;
+            END;
+        END;
+
+        -- Each refusal below jumps to work_done (PG: EXIT work), where the outcome is stored.
+        -- Row lock until commit: the spend's state decides everything below.
+        SELECT @found = s.id, @spend_status = s.status, @customer_id = s.customer_id, @amount = s.amount,
+               @currency = s.currency
+        FROM dbo.spends s WITH (UPDLOCK, HOLDLOCK)
+        WHERE s.id = @id;
+        IF @found IS NULL
+        BEGIN
+            INSERT INTO @result (status) VALUES ('not_found');
+            GOTO work_done;
+        END;
+        IF @spend_status <> 'spent'
+        BEGIN
+            INSERT INTO @result (status) VALUES ('invalid_state');
+            GOTO work_done;
+        END;
+
+        UPDATE dbo.accounts SET credits_posted = credits_posted + @amount
+        OUTPUT inserted.id, inserted.credits_posted - inserted.debits_posted INTO @credited (account_id, balance)
+        WHERE kind = 'customer' AND owner_id = @customer_id AND currency = @currency;
+        SELECT @account = c.account_id, @balance = c.balance FROM @credited c;
+
+        EXEC dbo.system_account @kind = 'spent', @owner_id = N'', @currency = @currency, @id = @spent OUTPUT;
+        INSERT INTO dbo.transfers (debit_account_id, credit_account_id, amount, currency, phase, kind, spend_id, created_at)
+        VALUES (@spent, @account, @amount, @currency, 'posted', 'spend_reversal', @id, @now);
+        UPDATE dbo.spends SET status = 'reversed', reversed_at = @now WHERE id = @id;
+
+        INSERT INTO @result SELECT * FROM dbo.spend_view(@id);
+        UPDATE @result SET balance_after = @balance;
+
+    work_done:
+        IF @idempotency_key IS NOT NULL
+        BEGIN
+            SET @outcome = (SELECT * FROM @result FOR JSON PATH, WITHOUT_ARRAY_WRAPPER, INCLUDE_NULL_VALUES);
+            EXEC dbo.idempotency_finish @caller_id = @caller_id, @idempotency_key = @idempotency_key,
+                @outcome = @outcome;
+        END;
+
+    done:
+        COMMIT TRANSACTION;
+    END TRY
+    BEGIN CATCH
+        IF @@TRANCOUNT > 0 ROLLBACK TRANSACTION;
+        THROW;
+    END CATCH;
+
+    SELECT status, id, customer_id, order_id, amount, currency, spend_status, balance_after, created_at, reversed_at
+    FROM @result;
+END;

@@ -1,0 +1,122 @@
+-- Spends posted credit at checkout. Never overdraws: the debit is a guarded single-statement
+-- update on the customer's account row. One spend per order per customer (natural key).
+-- status 'existing': this order already has this very spend (a retry without a key).
+-- Locks, in order: the (customer, order) key, then the customer's account.
+CREATE OR ALTER PROCEDURE dbo.spend_credit
+    @id               uniqueidentifier,
+    @customer_id      nvarchar(64),
+    @amount           bigint,
+    @currency         char(3),
+    @order_id         nvarchar(64),
+    @caller_id        nvarchar(200),
+    @idempotency_key  nvarchar(255),
+    @request_hash     char(64)
+AS
+BEGIN
+    SET NOCOUNT ON;
+    SET XACT_ABORT ON;
+    DECLARE @state varchar(10), @outcome nvarchar(max);
+    DECLARE @account bigint, @balance bigint, @spent bigint;
+    DECLARE @existing_id uniqueidentifier, @existing_amount bigint, @existing_currency char(3);
+    DECLARE @debited TABLE (account_id bigint NOT NULL, balance bigint NOT NULL);
+    DECLARE @now datetimeoffset(6) = SYSUTCDATETIME();
+    -- The spend_row being answered (PG: v_result).
+    DECLARE @result TABLE (
+        status         varchar(40)      NOT NULL,
+        id             uniqueidentifier NULL,
+        customer_id    nvarchar(64)     NULL,
+        order_id       nvarchar(64)     NULL,
+        amount         bigint           NULL,
+        currency       char(3)          NULL,
+        spend_status   varchar(10)      NULL,
+        balance_after  bigint           NULL,
+        created_at     datetime2(6)     NULL,
+        reversed_at    datetime2(6)     NULL);
+
+    BEGIN TRY
+        BEGIN TRANSACTION;
+
+        IF @idempotency_key IS NOT NULL
+        BEGIN
+            EXEC dbo.idempotency_begin @caller_id = @caller_id, @idempotency_key = @idempotency_key,
+                @operation = 'spend_credit', @request_hash = @request_hash,
+                @state = @state OUTPUT, @outcome = @outcome OUTPUT;
+            IF @state = 'replay'
+            BEGIN
+                INSERT INTO @result
+                SELECT * FROM OPENJSON(@outcome) WITH (
+                    status varchar(40), id uniqueidentifier, customer_id nvarchar(64), order_id nvarchar(64),
+                    amount bigint, currency char(3), spend_status varchar(10), balance_after bigint,
+                    created_at datetime2(6), reversed_at datetime2(6));
+                GOTO done;
+            END;
+            IF @state = 'reused'
+            BEGIN
+                INSERT INTO @result (status) VALUES ('idempotency_key_reused');
+                GOTO done;
+            END;
+        END;
+
+        -- Each refusal below jumps to work_done (PG: EXIT work), where the outcome is stored.
+        -- Key-range update lock on (customer, order) until commit: a concurrent spend for the same
+        -- order waits here, then answers as a retry. (PG finds that race at its ON CONFLICT insert
+        -- and undoes its debit; here the race cannot reach the insert.)
+        SELECT @existing_id = s.id, @existing_amount = s.amount, @existing_currency = s.currency
+        FROM dbo.spends s WITH (UPDLOCK, HOLDLOCK)
+        WHERE s.customer_id = @customer_id AND s.order_id = @order_id;
+        IF @existing_id IS NOT NULL
+        BEGIN
+            IF @existing_amount = @amount AND @existing_currency = @currency COLLATE Latin1_General_100_BIN2
+            BEGIN
+                INSERT INTO @result SELECT * FROM dbo.spend_view(@existing_id);
+                UPDATE @result SET status = 'existing';
+            END
+            ELSE
+                INSERT INTO @result (status) VALUES ('duplicate_order');
+            GOTO work_done;
+        END;
+
+        -- Guarded debit: race-free, never below zero.
+        UPDATE dbo.accounts SET debits_posted = debits_posted + @amount
+        OUTPUT inserted.id, inserted.credits_posted - inserted.debits_posted INTO @debited (account_id, balance)
+        WHERE kind = 'customer' AND owner_id = @customer_id AND currency = @currency
+          AND credits_posted - debits_posted >= @amount;
+        SELECT @account = d.account_id, @balance = d.balance FROM @debited d;
+        IF @account IS NULL
+        BEGIN
+            IF NOT EXISTS (SELECT 1 FROM dbo.accounts a
+                           WHERE a.kind = 'customer' AND a.owner_id = @customer_id AND a.currency = @currency)
+               AND EXISTS (SELECT 1 FROM dbo.accounts a WHERE a.kind = 'customer' AND a.owner_id = @customer_id)
+                INSERT INTO @result (status) VALUES ('currency_mismatch');
+            ELSE
+                INSERT INTO @result (status) VALUES ('insufficient_credit');
+            GOTO work_done;
+        END;
+
+        INSERT INTO dbo.spends (id, customer_id, order_id, amount, currency, status, balance_after, created_at)
+        VALUES (@id, @customer_id, @order_id, @amount, @currency, 'spent', @balance, @now);
+
+        EXEC dbo.system_account @kind = 'spent', @owner_id = N'', @currency = @currency, @id = @spent OUTPUT;
+        INSERT INTO dbo.transfers (debit_account_id, credit_account_id, amount, currency, phase, kind, spend_id, created_at)
+        VALUES (@account, @spent, @amount, @currency, 'posted', 'spend', @id, @now);
+        INSERT INTO @result SELECT * FROM dbo.spend_view(@id);
+
+    work_done:
+        IF @idempotency_key IS NOT NULL
+        BEGIN
+            SET @outcome = (SELECT * FROM @result FOR JSON PATH, WITHOUT_ARRAY_WRAPPER, INCLUDE_NULL_VALUES);
+            EXEC dbo.idempotency_finish @caller_id = @caller_id, @idempotency_key = @idempotency_key,
+                @outcome = @outcome;
+        END;
+
+    done:
+        COMMIT TRANSACTION;
+    END TRY
+    BEGIN CATCH
+        IF @@TRANCOUNT > 0 ROLLBACK TRANSACTION;
+        THROW;
+    END CATCH;
+
+    SELECT status, id, customer_id, order_id, amount, currency, spend_status, balance_after, created_at, reversed_at
+    FROM @result;
+END;

@@ -1,0 +1,56 @@
+-- Changes status and limits. 'ended' is final; NULL arguments leave a field as it is.
+CREATE OR ALTER PROCEDURE dbo.update_program
+    @id                        uniqueidentifier,
+    @status                    varchar(10),
+    @max_rewards_per_referrer  int,
+    @minimum_order_amount      bigint
+AS
+BEGIN
+    SET NOCOUNT ON;
+    SET XACT_ABORT ON;
+    DECLARE @current varchar(10);
+    DECLARE @now datetimeoffset(6) = SYSUTCDATETIME();
+    DECLARE @result TABLE (
+        status                    varchar(40)      NOT NULL,
+        id                        uniqueidentifier NULL,
+        name                      nvarchar(200)    NULL,
+        currency                  char(3)          NULL,
+        referrer_reward           bigint           NULL,
+        referee_reward            bigint           NULL,
+        minimum_order_amount      bigint           NULL,
+        max_rewards_per_referrer  int              NULL,
+        program_status            varchar(10)      NULL,
+        created_at                datetime2(6)     NULL,
+        updated_at                datetime2(6)     NULL);
+
+    BEGIN TRY
+        BEGIN TRANSACTION;
+
+        -- Row lock until commit: the status check decides the write.
+        SELECT @current = p.status FROM dbo.programs p WITH (UPDLOCK, HOLDLOCK) WHERE p.id = @id;
+        IF @current IS NULL
+            INSERT INTO @result (status) VALUES ('not_found');
+        ELSE IF @current = 'ended' AND COALESCE(@status, 'ended') <> 'ended'
+            INSERT INTO @result (status) VALUES ('invalid_state');
+        ELSE
+        BEGIN
+            UPDATE dbo.programs
+            SET status = COALESCE(@status, status),
+                max_rewards_per_referrer = COALESCE(@max_rewards_per_referrer, max_rewards_per_referrer),
+                minimum_order_amount = COALESCE(@minimum_order_amount, minimum_order_amount),
+                updated_at = @now
+            WHERE id = @id;
+            INSERT INTO @result SELECT * FROM dbo.program_view(@id);
+        END;
+
+        COMMIT TRANSACTION;
+    END TRY
+    BEGIN CATCH
+        IF @@TRANCOUNT > 0 ROLLBACK TRANSACTION;
+        THROW;
+    END CATCH;
+
+    SELECT status, id, name, currency, referrer_reward, referee_reward, minimum_order_amount,
+           max_rewards_per_referrer, program_status, created_at, updated_at
+    FROM @result;
+END;
