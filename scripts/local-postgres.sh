@@ -29,8 +29,8 @@ case "$cmd" in
     mkdir -p "$data"
     if [ "$(id -u)" = 0 ]; then
       chown postgres:postgres "$data"
-      # The service user must be able to reach the socket directory inside DATA_DIR.
-      dir=$data; while [ "$dir" != / ]; do chmod o+x "$dir" 2>/dev/null || true; dir=$(dirname "$dir"); done
+      # The postgres user must be able to reach DATA_DIR (which itself must stay 0700).
+      dir=$(dirname "$data"); while [ "$dir" != / ]; do chmod o+x "$dir" 2>/dev/null || true; dir=$(dirname "$dir"); done
     fi
     if [ ! -f "$data/PG_VERSION" ]; then
       as_owner "$bindir/initdb" -D "$data" -U postgres -A trust -E UTF8 --locale=C.UTF-8 >/dev/null

@@ -77,7 +77,16 @@ internal sealed class Db
                 ctx.Properties.Set(CommandSent, true);
                 var command = new CommandDefinition(text, parameters, commandTimeout: commandTimeout, commandType: type,
                     cancellationToken: ctx.CancellationToken);
-                return await execute(connection, command).ConfigureAwait(false);
+                try
+                {
+                    return await execute(connection, command).ConfigureAwait(false);
+                }
+                catch (Exception ex) when (dialect.IsTransient(ex) && !dialect.IsCertainRollback(ex))
+                {
+                    // The connection or the server went away: the rest of the pool is likely dead too.
+                    dialect.ClearPool();
+                    throw;
+                }
             }, context).ConfigureAwait(false);
         }
         finally

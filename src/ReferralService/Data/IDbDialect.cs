@@ -19,5 +19,8 @@ internal interface IDbDialect
     /// <summary>A fault that may pass (connection lost, failover, server restarting).</summary>
     bool IsTransient(Exception exception);
 
+    /// <summary>Drops pooled connections, so that after a failover or restart no request draws a dead one.</summary>
+    void ClearPool();
+
     void Migrate(string scriptsRoot);
 }

@@ -30,6 +30,8 @@ internal sealed class PostgresDialect(NpgsqlDataSource dataSource) : IDbDialect
         _ => false,
     };
 
+    public void ClearPool() => dataSource.Clear();
+
     public void Migrate(string scriptsRoot)
     {
         var connectionString = dataSource.ConnectionString;

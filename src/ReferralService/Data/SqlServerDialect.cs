@@ -40,6 +40,8 @@ internal sealed class SqlServerDialect(string connectionString) : IDbDialect
     public bool IsTransient(Exception exception) =>
         exception is SqlException sql && sql.Errors.Cast<SqlError>().Any(e => CertainRollback.Contains(e.Number) || Transient.Contains(e.Number));
 
+    public void ClearPool() => SqlConnection.ClearAllPools();
+
     public void Migrate(string scriptsRoot)
     {
         EnsureDatabase.For.SqlDatabase(connectionString);

@@ -57,6 +57,11 @@ internal static class ProblemDetailsSetup
                 context.ProblemDetails.Title = Problems.TitleFor("validation_failed");
             }
             context.ProblemDetails.Extensions.Remove("exception");
+            // A replayed refusal must be byte-for-byte the first answer; a trace id only helps with 5xx.
+            if (status < 500)
+            {
+                context.ProblemDetails.Extensions.Remove("traceId");
+            }
         });
         services.AddExceptionHandler<ErrorHandler>();
         // Malformed bodies throw, so the handler above can answer with a ProblemDetails.
