@@ -46,7 +46,8 @@ BEGIN
     FROM accounts a
     WHERE a.kind = 'customer' AND a.credits_posted < a.debits_posted
     UNION ALL
-    SELECT 'transfer_currency_matches', t.id, t.currency, 'transfer and account currencies differ'::varchar(400)
+    SELECT 'transfer_currency_matches', CASE WHEN d.currency <> t.currency THEN d.id ELSE c.id END, t.currency,
+           format('transfer %s is in %s, its account is not', t.id, t.currency)::varchar(400)
     FROM transfers t
     JOIN accounts d ON d.id = t.debit_account_id
     JOIN accounts c ON c.id = t.credit_account_id

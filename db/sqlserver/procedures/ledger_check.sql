@@ -73,8 +73,8 @@ BEGIN
             FROM dbo.accounts a
             WHERE a.kind = 'customer' AND a.credits_posted < a.debits_posted
             UNION ALL
-            SELECT 'transfer_currency_matches', t.id, t.currency,
-                   CAST(N'transfer and account currencies differ' AS nvarchar(400))
+            SELECT 'transfer_currency_matches', CASE WHEN d.currency <> t.currency THEN d.id ELSE c.id END, t.currency,
+                   CAST(CONCAT(N'transfer ', t.id, N' is in ', t.currency, N', its account is not') AS nvarchar(400))
             FROM dbo.transfers t
             JOIN dbo.accounts d ON d.id = t.debit_account_id
             JOIN dbo.accounts c ON c.id = t.credit_account_id

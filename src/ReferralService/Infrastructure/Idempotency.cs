@@ -17,7 +17,7 @@ internal sealed record Idempotency(string CallerId, string? Key, string? Request
 
     public static Idempotency For<TRequest>(HttpContext http, string operation, string resource, TRequest request)
     {
-        var caller = http.User.FindFirst("sub")?.Value ?? "";
+        var caller = CallerOf(http);
         var key = http.Request.Headers[HeaderName].ToString();
         if (string.IsNullOrEmpty(key))
         {
@@ -28,6 +28,13 @@ internal sealed record Idempotency(string CallerId, string? Key, string? Request
         var canonical = $"{operation}\n{resource}\n{JsonSerializer.Serialize(request)}";
         var hash = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(canonical)));
         return new Idempotency(caller, key, hash);
+    }
+
+    /// <summary>Keys are scoped to the token's subject; an unusually long subject is stored as its hash.</summary>
+    private static string CallerOf(HttpContext http)
+    {
+        var subject = http.User.FindFirst("sub")?.Value ?? "";
+        return subject.Length <= 200 ? subject : "sha256:" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(subject)));
     }
 
     public static bool IsValidKey(HttpContext http) =>

@@ -89,4 +89,18 @@ public sealed class IdempotencyTests
             new { name = "p", currency = "USD", referrerReward = 1, refereeReward = 1, minimumOrderAmount = 0 }, new string('k', 256));
         await response.ExpectProblemAsync(HttpStatusCode.BadRequest, "validation_failed");
     }
+
+    [Test]
+    public async Task A_caller_with_a_very_long_subject_still_gets_idempotency()
+    {
+        var (_, _, friend, _) = await Scenario.RewardedPairAsync(refereeReward: 1000);
+        using var merchant = Api.Client(Tokens.For("merchant", new string('m', 500)));
+        var body = new { amount = 100, currency = "USD", orderId = "long-sub" };
+
+        var first = await (await merchant.PostAsync($"/v1/customers/{friend}/spends", body, "long-sub-key")).ExpectAsync(HttpStatusCode.Created);
+        var again = await (await merchant.PostAsync($"/v1/customers/{friend}/spends", body, "long-sub-key")).ExpectAsync(HttpStatusCode.Created);
+
+        Assert.That(again.Str("id"), Is.EqualTo(first.Str("id")));
+        Assert.That(await Scenario.BalanceAsync(friend), Is.EqualTo((900L, 0L)));
+    }
 }

@@ -4,12 +4,14 @@ using Microsoft.AspNetCore.Mvc.Testing;
 namespace ReferralService.Tests.Support;
 
 /// <summary>The service in-process, on the test database, with the test signing key.</summary>
-internal sealed class ServiceFactory(TestDatabase database) : WebApplicationFactory<Program>
+internal sealed class ServiceFactory(TestDatabase database, string? connectionString = null) : WebApplicationFactory<Program>
 {
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseEnvironment("Testing");
-        builder.UseSetting("ConnectionStrings:Referral", database.ConnectionString);
+        builder.UseSetting("ConnectionStrings:Referral", connectionString ?? database.ConnectionString);
+        // A second instance (for fault tests) finds the database already migrated.
+        builder.UseSetting("Database:MigrateOnStartup", connectionString is null ? "true" : "false");
         builder.UseSetting("Database:Provider", database.Provider);
         builder.UseSetting("Database:CommandTimeoutSeconds", "30");
         builder.UseSetting("Authentication:Schemes:Bearer:ValidIssuer", Tokens.Issuer);

@@ -1,0 +1,85 @@
+using System.Net;
+using Npgsql;
+using ReferralService.Tests.Support;
+
+namespace ReferralService.Tests.Reports;
+
+public sealed class ReportTests
+{
+    [Test]
+    public async Task The_trial_balance_shows_a_redemption_as_pending_on_both_sides_until_it_qualifies()
+    {
+        using var finance = Api.Finance();
+        var currency = "XTS"; // ISO 4217's code for testing: no other test uses it
+        var before = await TotalsAsync(finance, currency);
+        var program = await Scenario.NewProgramAsync(referrerReward: 700, refereeReward: 300, currency: currency);
+        var redemption = await Scenario.RedeemAsync(await Scenario.CodeForAsync(program, Api.NewCustomerId("a")), Api.NewCustomerId("b"));
+
+        var pending = await TotalsAsync(finance, currency);
+        Assert.That(pending.PendingDebits - before.PendingDebits, Is.EqualTo(1000));
+        Assert.That(pending.PendingCredits - before.PendingCredits, Is.EqualTo(1000));
+
+        await Scenario.QualifyAsync(redemption.GetProperty("id").GetGuid());
+        var posted = await TotalsAsync(finance, currency);
+        Assert.That(posted.PendingDebits, Is.EqualTo(before.PendingDebits));
+        Assert.That(posted.PostedDebits - before.PostedDebits, Is.EqualTo(1000));
+        Assert.That(posted.PostedCredits - before.PostedCredits, Is.EqualTo(1000));
+        await Ledger.AssertSoundAsync();
+    }
+
+    [Test]
+    public async Task The_ledger_check_finds_a_stored_balance_that_disagrees_with_its_transfers()
+    {
+        if (!TestRun.Database.IsPostgres)
+        {
+            Assert.Ignore("Tampering is done with PostgreSQL SQL.");
+        }
+        var (_, _, friend, _) = await Scenario.RewardedPairAsync();
+        await using var connection = new NpgsqlConnection(TestRun.Database.ConnectionString);
+        await connection.OpenAsync();
+        async Task Tamper(int delta)
+        {
+            await using var command = new NpgsqlCommand(
+                "UPDATE accounts SET credits_posted = credits_posted + @delta WHERE kind = 'customer' AND owner_id = @owner", connection);
+            command.Parameters.AddWithValue("delta", (long)delta);
+            command.Parameters.AddWithValue("owner", friend);
+            Assert.That(await command.ExecuteNonQueryAsync(), Is.EqualTo(1));
+        }
+
+        await Tamper(+1);
+        try
+        {
+            using var finance = Api.Finance();
+            var check = await (await finance.GetAsync("/v1/reports/ledger-check")).ExpectAsync(HttpStatusCode.OK);
+            Assert.That(check.GetProperty("ok").GetBoolean(), Is.False);
+            Assert.That(check.GetProperty("violations").EnumerateArray().Select(v => v.Str("invariant")), Does.Contain("stored_balance_matches"));
+        }
+        finally
+        {
+            await Tamper(-1);
+        }
+        await Ledger.AssertSoundAsync();
+    }
+
+    [Test]
+    public async Task Reports_are_for_finance_and_admins_only()
+    {
+        using var merchant = Api.Merchant();
+        await (await merchant.GetAsync("/v1/reports/trial-balance")).ExpectProblemAsync(HttpStatusCode.Forbidden, "forbidden");
+        using var admin = Api.Admin();
+        await (await admin.GetAsync("/v1/reports/ledger-check")).ExpectAsync(HttpStatusCode.OK);
+    }
+
+    private static async Task<(long PostedDebits, long PostedCredits, long PendingDebits, long PendingCredits)> TotalsAsync(HttpClient finance, string currency)
+    {
+        var trial = await (await finance.GetAsync("/v1/reports/trial-balance")).ExpectAsync(HttpStatusCode.OK);
+        foreach (var row in trial.GetProperty("currencies").EnumerateArray())
+        {
+            if (row.Str("currency") == currency)
+            {
+                return (row.Long("postedDebits"), row.Long("postedCredits"), row.Long("pendingDebits"), row.Long("pendingCredits"));
+            }
+        }
+        return (0, 0, 0, 0);
+    }
+}
