@@ -26,7 +26,7 @@ internal static class CodeEndpoints
     {
         if (!Inputs.IsCustomerId(customerId))
         {
-            return Problems.Invalid(nameof(customerId), "1-64 letters, digits or ._:@-");
+            return Problems.Invalid(nameof(customerId), Inputs.CustomerIdRule);
         }
         if (!http.User.MayActFor(customerId))
         {
@@ -60,7 +60,7 @@ internal static class CodeEndpoints
         }
         if (customerId is not null && !Inputs.IsCustomerId(customerId))
         {
-            return Problems.Invalid(nameof(customerId), "1-64 letters, digits or ._:@-");
+            return Problems.Invalid(nameof(customerId), Inputs.CustomerIdRule);
         }
         var row = await store.CheckAsync(Inputs.NormalizeCode(code), customerId, ct);
         if (row.Status != "ok")

@@ -14,9 +14,9 @@ internal sealed record TransactionResponse(
 internal sealed record TransactionPage(IReadOnlyList<TransactionResponse> Data, bool HasMore, string? NextStartingAfter);
 
 public sealed record SpendRequest(
-    [property: Range(1, long.MaxValue)] long Amount,
-    [property: Required, RegularExpression(Inputs.CurrencyPattern)] string Currency,
-    [property: Required, RegularExpression(Inputs.OrderIdPattern)] string OrderId);
+    [property: Range(1, long.MaxValue, ErrorMessage = Inputs.AmountRule)] long Amount,
+    [property: Required, RegularExpression(Inputs.CurrencyPattern, ErrorMessage = Inputs.CurrencyRule)] string Currency,
+    [property: Required, RegularExpression(Inputs.OrderIdPattern, ErrorMessage = Inputs.OrderIdRule)] string OrderId);
 
 internal sealed record SpendResponse(
     Guid Id, string CustomerId, string OrderId, long Amount, string Currency, string Status, long BalanceAfter,

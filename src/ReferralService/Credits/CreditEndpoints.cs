@@ -30,7 +30,7 @@ internal static class CreditEndpoints
     {
         if (!Inputs.IsCustomerId(customerId))
         {
-            return Problems.Invalid(nameof(customerId), "1-64 letters, digits or ._:@-");
+            return Problems.Invalid(nameof(customerId), Inputs.CustomerIdRule);
         }
         if (!http.User.MayActFor(customerId))
         {
@@ -45,7 +45,7 @@ internal static class CreditEndpoints
     {
         if (!Inputs.IsCustomerId(customerId))
         {
-            return Problems.Invalid(nameof(customerId), "1-64 letters, digits or ._:@-");
+            return Problems.Invalid(nameof(customerId), Inputs.CustomerIdRule);
         }
         if (limit is < 1 or > 100)
         {
@@ -80,7 +80,7 @@ internal static class CreditEndpoints
     {
         if (!Inputs.IsCustomerId(customerId))
         {
-            return Problems.Invalid(nameof(customerId), "1-64 letters, digits or ._:@-");
+            return Problems.Invalid(nameof(customerId), Inputs.CustomerIdRule);
         }
         var idempotency = Idempotency.For(http, nameof(SpendCredit), customerId, request);
         var row = await store.SpendAsync(Guid.CreateVersion7(), customerId, request, idempotency, ct);

@@ -1,5 +1,4 @@
 using Dapper;
-using Npgsql;
 
 namespace ReferralService.Data;
 
@@ -22,7 +21,7 @@ internal static class DataSetup
             return provider switch
             {
                 DatabaseProvider.SqlServer => new SqlServerDialect(connectionString),
-                _ => new PostgresDialect(NpgsqlDataSource.Create(connectionString)),
+                _ => new PostgresDialect(connectionString),
             };
         });
         services.AddSingleton<Db>();

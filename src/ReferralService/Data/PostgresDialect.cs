@@ -6,8 +6,10 @@ using Npgsql;
 namespace ReferralService.Data;
 
 /// <summary>PostgreSQL: procedures are functions, called as SELECT * FROM name(p_x => @x, ...).</summary>
-internal sealed class PostgresDialect(NpgsqlDataSource dataSource) : IDbDialect
+internal sealed class PostgresDialect(string connectionString) : IDbDialect, IDisposable
 {
+    private readonly NpgsqlDataSource dataSource = NpgsqlDataSource.Create(connectionString);
+
     public string Name => "Postgres";
 
     public async ValueTask<DbConnection> OpenConnectionAsync(CancellationToken ct) =>
@@ -32,10 +34,10 @@ internal sealed class PostgresDialect(NpgsqlDataSource dataSource) : IDbDialect
 
     public void ClearPool() => dataSource.Clear();
 
+    public void Dispose() => dataSource.Dispose();
+
     public void Migrate(string scriptsRoot)
     {
-        var connectionString = dataSource.ConnectionString;
-        EnsureDatabase.For.PostgresqlDatabase(connectionString);
         Migrations.Deploy(DeployChanges.To.PostgresqlDatabase(connectionString), Path.Combine(scriptsRoot, "postgres"));
     }
 }

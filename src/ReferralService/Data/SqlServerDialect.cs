@@ -44,7 +44,6 @@ internal sealed class SqlServerDialect(string connectionString) : IDbDialect
 
     public void Migrate(string scriptsRoot)
     {
-        EnsureDatabase.For.SqlDatabase(connectionString);
         Migrations.Deploy(DeployChanges.To.SqlDatabase(connectionString), Path.Combine(scriptsRoot, "sqlserver"));
     }
 }

@@ -46,6 +46,20 @@ internal sealed partial class ErrorHandler(IProblemDetailsService problems, IDbD
 
 internal static class ProblemDetailsSetup
 {
+    /// <summary>Field names in errors as the client wrote them: "referrerReward", not "ReferrerReward".</summary>
+    private static void CamelCaseFieldNames(IDictionary<string, string[]> errors)
+    {
+        foreach (var key in errors.Keys.ToList())
+        {
+            var camel = string.Join('.', key.Split('.').Select(JsonNamingPolicy.CamelCase.ConvertName));
+            if (camel != key)
+            {
+                errors[camel] = errors[key];
+                errors.Remove(key);
+            }
+        }
+    }
+
     public static IServiceCollection AddReferralProblemDetails(this IServiceCollection services)
     {
         services.AddProblemDetails(options => options.CustomizeProblemDetails = context =>
@@ -57,6 +71,10 @@ internal static class ProblemDetailsSetup
                 context.ProblemDetails.Title = Problems.TitleFor("validation_failed");
             }
             context.ProblemDetails.Extensions.Remove("exception");
+            if (context.ProblemDetails is HttpValidationProblemDetails validation)
+            {
+                CamelCaseFieldNames(validation.Errors);
+            }
             // A replayed refusal must be byte-for-byte the first answer; a trace id only helps with 5xx.
             if (status < 500)
             {

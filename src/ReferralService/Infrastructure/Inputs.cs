@@ -9,6 +9,11 @@ internal static partial class Inputs
     public const string CurrencyPattern = "^[A-Z]{3}$";
     public const string OrderIdPattern = "^[A-Za-z0-9._:@/#-]{1,64}$";
 
+    public const string CustomerIdRule = "1-64 letters, digits or ._:@-";
+    public const string CurrencyRule = "Three upper-case letters (ISO 4217).";
+    public const string OrderIdRule = "1-64 letters, digits or ._:@/#-";
+    public const string AmountRule = "A positive whole number of minor units.";
+
     [GeneratedRegex(CustomerIdPattern)]
     private static partial Regex CustomerId();
 

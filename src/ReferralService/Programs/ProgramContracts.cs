@@ -5,16 +5,16 @@ namespace ReferralService.Programs;
 
 public sealed record CreateProgramRequest(
     [property: Required, StringLength(200, MinimumLength = 1)] string Name,
-    [property: Required, RegularExpression(Inputs.CurrencyPattern)] string Currency,
-    [property: Range(1, long.MaxValue)] long ReferrerReward,
-    [property: Range(1, long.MaxValue)] long RefereeReward,
-    [property: Range(0, long.MaxValue)] long MinimumOrderAmount,
-    [property: Range(1, int.MaxValue)] int? MaxRewardsPerReferrer);
+    [property: Required, RegularExpression(Inputs.CurrencyPattern, ErrorMessage = Inputs.CurrencyRule)] string Currency,
+    [property: Range(1, long.MaxValue, ErrorMessage = Inputs.AmountRule)] long ReferrerReward,
+    [property: Range(1, long.MaxValue, ErrorMessage = Inputs.AmountRule)] long RefereeReward,
+    [property: Range(0, long.MaxValue, ErrorMessage = "Zero or a positive whole number of minor units.")] long MinimumOrderAmount,
+    [property: Range(1, int.MaxValue, ErrorMessage = "A positive whole number.")] int? MaxRewardsPerReferrer);
 
 public sealed record UpdateProgramRequest(
     [property: RegularExpression("^(active|paused|ended)$")] string? Status,
-    [property: Range(1, int.MaxValue)] int? MaxRewardsPerReferrer,
-    [property: Range(0, long.MaxValue)] long? MinimumOrderAmount);
+    [property: Range(1, int.MaxValue, ErrorMessage = "A positive whole number.")] int? MaxRewardsPerReferrer,
+    [property: Range(0, long.MaxValue, ErrorMessage = "Zero or a positive whole number of minor units.")] long? MinimumOrderAmount);
 
 internal sealed record ProgramResponse(
     Guid Id, string Name, string Currency, long ReferrerReward, long RefereeReward, long MinimumOrderAmount,

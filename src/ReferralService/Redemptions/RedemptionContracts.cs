@@ -5,12 +5,12 @@ namespace ReferralService.Redemptions;
 
 public sealed record RedeemRequest(
     [property: Required, StringLength(32, MinimumLength = 1)] string Code,
-    [property: Required, RegularExpression(Inputs.CustomerIdPattern)] string CustomerId,
-    [property: RegularExpression(Inputs.OrderIdPattern)] string? OrderId);
+    [property: Required, RegularExpression(Inputs.CustomerIdPattern, ErrorMessage = Inputs.CustomerIdRule)] string CustomerId,
+    [property: RegularExpression(Inputs.OrderIdPattern, ErrorMessage = Inputs.OrderIdRule)] string? OrderId);
 
 public sealed record QualifyRequest(
-    [property: Required, RegularExpression(Inputs.OrderIdPattern)] string OrderId,
-    [property: Range(1, long.MaxValue)] long OrderAmount);
+    [property: Required, RegularExpression(Inputs.OrderIdPattern, ErrorMessage = Inputs.OrderIdRule)] string OrderId,
+    [property: Range(1, long.MaxValue, ErrorMessage = Inputs.AmountRule)] long OrderAmount);
 
 public sealed record ReverseRedemptionRequest(
     [property: Required, StringLength(200, MinimumLength = 1)] string Reason);
