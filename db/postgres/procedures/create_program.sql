@@ -14,7 +14,7 @@ BEGIN
         SELECT i.state, i.outcome INTO v_state, v_outcome
         FROM idempotency_begin(p_caller_id, p_idempotency_key, 'create_program', p_request_hash) i;
         IF v_state = 'replay' THEN
-            RETURN QUERY SELECT * FROM jsonb_populate_record(NULL::program_row, v_outcome::jsonb);
+            RETURN NEXT program_from_json(v_outcome);
             RETURN;
         ELSIF v_state = 'reused' THEN
             v_result.status := 'idempotency_key_reused';

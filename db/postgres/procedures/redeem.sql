@@ -18,7 +18,7 @@ BEGIN
         SELECT i.state, i.outcome INTO v_state, v_outcome
         FROM idempotency_begin(p_caller_id, p_idempotency_key, 'redeem', p_request_hash) i;
         IF v_state = 'replay' THEN
-            RETURN QUERY SELECT * FROM jsonb_populate_record(NULL::redemption_row, v_outcome::jsonb);
+            RETURN NEXT redemption_from_json(v_outcome);
             RETURN;
         ELSIF v_state = 'reused' THEN
             v_result.status := 'idempotency_key_reused';

@@ -8,12 +8,7 @@ BEGIN
     SET XACT_ABORT ON;
     DECLARE @owner nvarchar(64), @count int, @program_id uniqueidentifier, @program_status varchar(10),
             @max int, @reason varchar(40);
-    DECLARE @result TABLE (
-        status      varchar(40)      NOT NULL,
-        code        nvarchar(32)     NULL,
-        program_id  uniqueidentifier NULL,
-        owner_id    nvarchar(64)     NULL,
-        reason      varchar(40)      NULL);
+    DECLARE @result dbo.code_check_row;
 
     BEGIN TRY
         BEGIN TRANSACTION;

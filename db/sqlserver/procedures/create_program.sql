@@ -18,18 +18,7 @@ BEGIN
     DECLARE @state varchar(10), @outcome nvarchar(max), @funding bigint, @funding_owner nvarchar(64);
     DECLARE @now datetimeoffset(6) = SYSUTCDATETIME();
     -- The program_row being answered (PG: v_result).
-    DECLARE @result TABLE (
-        status                    varchar(40)      NOT NULL,
-        id                        uniqueidentifier NULL,
-        name                      nvarchar(200)    NULL,
-        currency                  char(3)          NULL,
-        referrer_reward           bigint           NULL,
-        referee_reward            bigint           NULL,
-        minimum_order_amount      bigint           NULL,
-        max_rewards_per_referrer  int              NULL,
-        program_status            varchar(10)      NULL,
-        created_at                datetime2(6)     NULL,
-        updated_at                datetime2(6)     NULL);
+    DECLARE @result dbo.program_row;
 
     BEGIN TRY
         BEGIN TRANSACTION;
@@ -42,11 +31,7 @@ BEGIN
             IF @state = 'replay'
             BEGIN
                 INSERT INTO @result
-                SELECT * FROM OPENJSON(@outcome) WITH (
-                    status varchar(40), id uniqueidentifier, name nvarchar(200), currency char(3),
-                    referrer_reward bigint, referee_reward bigint, minimum_order_amount bigint,
-                    max_rewards_per_referrer int, program_status varchar(10), created_at datetime2(6),
-                    updated_at datetime2(6));
+                SELECT * FROM dbo.program_from_json(@outcome);
                 GOTO done;
             END;
             IF @state = 'reused'

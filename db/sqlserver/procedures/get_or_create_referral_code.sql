@@ -10,12 +10,7 @@ BEGIN
     SET XACT_ABORT ON;
     DECLARE @program_status varchar(10), @code nvarchar(32);
     DECLARE @now datetimeoffset(6) = SYSUTCDATETIME();
-    DECLARE @result TABLE (
-        status      varchar(40)      NOT NULL,
-        code        nvarchar(32)     NULL,
-        program_id  uniqueidentifier NULL,
-        owner_id    nvarchar(64)     NULL,
-        created     bit              NULL);
+    DECLARE @result dbo.referral_code_row;
 
     BEGIN TRY
         BEGIN TRANSACTION;

@@ -5,18 +5,7 @@ AS
 BEGIN
     SET NOCOUNT ON;
     SET XACT_ABORT ON;
-    DECLARE @result TABLE (
-        status                    varchar(40)      NOT NULL,
-        id                        uniqueidentifier NULL,
-        name                      nvarchar(200)    NULL,
-        currency                  char(3)          NULL,
-        referrer_reward           bigint           NULL,
-        referee_reward            bigint           NULL,
-        minimum_order_amount      bigint           NULL,
-        max_rewards_per_referrer  int              NULL,
-        program_status            varchar(10)      NULL,
-        created_at                datetime2(6)     NULL,
-        updated_at                datetime2(6)     NULL);
+    DECLARE @result dbo.program_row;
 
     BEGIN TRY
         BEGIN TRANSACTION;

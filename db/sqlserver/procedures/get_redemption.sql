@@ -5,26 +5,7 @@ AS
 BEGIN
     SET NOCOUNT ON;
     SET XACT_ABORT ON;
-    DECLARE @result TABLE (
-        status               varchar(40)      NOT NULL,
-        id                   uniqueidentifier NULL,
-        program_id           uniqueidentifier NULL,
-        code                 nvarchar(32)     NULL,
-        referrer_id          nvarchar(64)     NULL,
-        referee_id           nvarchar(64)     NULL,
-        order_id             nvarchar(64)     NULL,
-        redemption_status    varchar(10)      NULL,
-        currency             char(3)          NULL,
-        referrer_reward      bigint           NULL,
-        referee_reward       bigint           NULL,
-        referrer_shortfall   bigint           NULL,
-        referee_shortfall    bigint           NULL,
-        qualifying_order_id  nvarchar(64)     NULL,
-        order_amount         bigint           NULL,
-        reversal_reason      nvarchar(200)    NULL,
-        created_at           datetime2(6)     NULL,
-        qualified_at         datetime2(6)     NULL,
-        reversed_at          datetime2(6)     NULL);
+    DECLARE @result dbo.redemption_row;
 
     BEGIN TRY
         BEGIN TRANSACTION;

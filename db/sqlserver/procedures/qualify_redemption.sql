@@ -16,26 +16,7 @@ BEGIN
             @program_id uniqueidentifier, @minimum bigint, @account bigint;
     DECLARE @now datetimeoffset(6) = SYSUTCDATETIME();
     -- The redemption_row being answered (PG: v_result).
-    DECLARE @result TABLE (
-        status               varchar(40)      NOT NULL,
-        id                   uniqueidentifier NULL,
-        program_id           uniqueidentifier NULL,
-        code                 nvarchar(32)     NULL,
-        referrer_id          nvarchar(64)     NULL,
-        referee_id           nvarchar(64)     NULL,
-        order_id             nvarchar(64)     NULL,
-        redemption_status    varchar(10)      NULL,
-        currency             char(3)          NULL,
-        referrer_reward      bigint           NULL,
-        referee_reward       bigint           NULL,
-        referrer_shortfall   bigint           NULL,
-        referee_shortfall    bigint           NULL,
-        qualifying_order_id  nvarchar(64)     NULL,
-        order_amount         bigint           NULL,
-        reversal_reason      nvarchar(200)    NULL,
-        created_at           datetime2(6)     NULL,
-        qualified_at         datetime2(6)     NULL,
-        reversed_at          datetime2(6)     NULL);
+    DECLARE @result dbo.redemption_row;
 
     BEGIN TRY
         BEGIN TRANSACTION;
@@ -48,13 +29,7 @@ BEGIN
             IF @state = 'replay'
             BEGIN
                 INSERT INTO @result
-                SELECT * FROM OPENJSON(@outcome) WITH (
-                    status varchar(40), id uniqueidentifier, program_id uniqueidentifier, code nvarchar(32),
-                    referrer_id nvarchar(64), referee_id nvarchar(64), order_id nvarchar(64),
-                    redemption_status varchar(10), currency char(3), referrer_reward bigint, referee_reward bigint,
-                    referrer_shortfall bigint, referee_shortfall bigint, qualifying_order_id nvarchar(64),
-                    order_amount bigint, reversal_reason nvarchar(200), created_at datetime2(6),
-                    qualified_at datetime2(6), reversed_at datetime2(6));
+                SELECT * FROM dbo.redemption_from_json(@outcome);
                 GOTO done;
             END;
             IF @state = 'reused'

@@ -21,17 +21,7 @@ BEGIN
     DECLARE @debited TABLE (account_id bigint NOT NULL, balance bigint NOT NULL);
     DECLARE @now datetimeoffset(6) = SYSUTCDATETIME();
     -- The spend_row being answered (PG: v_result).
-    DECLARE @result TABLE (
-        status         varchar(40)      NOT NULL,
-        id             uniqueidentifier NULL,
-        customer_id    nvarchar(64)     NULL,
-        order_id       nvarchar(64)     NULL,
-        amount         bigint           NULL,
-        currency       char(3)          NULL,
-        spend_status   varchar(10)      NULL,
-        balance_after  bigint           NULL,
-        created_at     datetime2(6)     NULL,
-        reversed_at    datetime2(6)     NULL);
+    DECLARE @result dbo.spend_row;
 
     BEGIN TRY
         BEGIN TRANSACTION;
@@ -44,10 +34,7 @@ BEGIN
             IF @state = 'replay'
             BEGIN
                 INSERT INTO @result
-                SELECT * FROM OPENJSON(@outcome) WITH (
-                    status varchar(40), id uniqueidentifier, customer_id nvarchar(64), order_id nvarchar(64),
-                    amount bigint, currency char(3), spend_status varchar(10), balance_after bigint,
-                    created_at datetime2(6), reversed_at datetime2(6));
+                SELECT * FROM dbo.spend_from_json(@outcome);
                 GOTO done;
             END;
             IF @state = 'reused'
