@@ -52,6 +52,14 @@ BEGIN
     JOIN accounts d ON d.id = t.debit_account_id
     JOIN accounts c ON c.id = t.credit_account_id
     WHERE d.currency <> t.currency OR c.currency <> t.currency
+    UNION ALL
+    -- transfers carry no foreign keys to accounts (see the schema): prove the references here.
+    SELECT 'transfer_accounts_exist', NULL::bigint, t.currency,
+           format('transfer %s names an account that does not exist', t.id)::varchar(400)
+    FROM transfers t
+    WHERE NOT EXISTS (SELECT 1 FROM accounts a WHERE a.id = t.debit_account_id)
+       OR NOT EXISTS (SELECT 1 FROM accounts a WHERE a.id = t.credit_account_id)
+       OR NOT EXISTS (SELECT 1 FROM accounts a WHERE a.id = t.customer_account_id AND a.kind = 'customer')
     ) AS v (invariant, account_id, currency, detail);
 END;
 $$;

@@ -6,15 +6,13 @@ LANGUAGE sql STABLE AS $$
     SELECT x.id, x.kind, x.phase, x.amount, x.currency, x.redemption_id, x.spend_id, x.created_at
     FROM accounts a
     CROSS JOIN LATERAL (
-        (SELECT t.id, t.kind, t.phase, t.amount, t.currency, t.redemption_id, t.spend_id, t.created_at
-         FROM transfers t
-         WHERE t.credit_account_id = a.id AND (p_starting_after IS NULL OR t.id < p_starting_after)
-         ORDER BY t.id DESC LIMIT p_page_size)
-        UNION ALL
-        (SELECT t.id, t.kind, t.phase, -t.amount, t.currency, t.redemption_id, t.spend_id, t.created_at
-         FROM transfers t
-         WHERE t.debit_account_id = a.id AND (p_starting_after IS NULL OR t.id < p_starting_after)
-         ORDER BY t.id DESC LIMIT p_page_size)
+        SELECT t.id, t.kind, t.phase,
+               CASE WHEN t.credit_account_id = a.id THEN t.amount ELSE -t.amount END AS amount,
+               t.currency, t.redemption_id, t.spend_id, t.created_at
+        FROM transfers t
+        WHERE t.customer_account_id = a.id AND (p_starting_after IS NULL OR t.id < p_starting_after)
+        ORDER BY t.id DESC
+        LIMIT p_page_size
     ) x
     WHERE a.kind = 'customer' AND a.owner_id = p_customer_id
     ORDER BY x.id DESC

@@ -60,9 +60,10 @@ BEGIN
               WHERE t.redemption_id = p_id AND t.phase = 'pending') x
         WHERE a.id = x.account_id;
 
-        INSERT INTO transfers (debit_account_id, credit_account_id, amount, currency, phase, pending_id, kind,
-                               redemption_id, created_at)
-        SELECT t.debit_account_id, t.credit_account_id, t.amount, t.currency, 'post', t.id, t.kind, p_id, now()
+        INSERT INTO transfers (debit_account_id, credit_account_id, customer_account_id, amount, currency, phase,
+                               pending_id, kind, redemption_id, created_at)
+        SELECT t.debit_account_id, t.credit_account_id, t.customer_account_id, t.amount, t.currency, 'post', t.id,
+               t.kind, p_id, now()
         FROM transfers t
         WHERE t.redemption_id = p_id AND t.phase = 'pending'
         ORDER BY t.id;

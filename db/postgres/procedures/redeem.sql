@@ -73,11 +73,12 @@ BEGIN
             v_referrer_account := customer_credit_pending(v_owner, v_program.currency, v_program.referrer_reward);
         END IF;
 
-        INSERT INTO transfers (debit_account_id, credit_account_id, amount, currency, phase, kind, redemption_id, created_at)
-        VALUES (v_program.funding_account_id, v_referrer_account, v_program.referrer_reward, v_program.currency,
-                'pending', 'referrer_reward', p_id, now()),
-               (v_program.funding_account_id, v_referee_account, v_program.referee_reward, v_program.currency,
-                'pending', 'referee_reward', p_id, now());
+        INSERT INTO transfers (debit_account_id, credit_account_id, customer_account_id, amount, currency, phase, kind,
+                               redemption_id, created_at)
+        VALUES (v_program.funding_account_id, v_referrer_account, v_referrer_account, v_program.referrer_reward,
+                v_program.currency, 'pending', 'referrer_reward', p_id, now()),
+               (v_program.funding_account_id, v_referee_account, v_referee_account, v_program.referee_reward,
+                v_program.currency, 'pending', 'referee_reward', p_id, now());
 
         v_result := redemption_view(p_id);
     END work;

@@ -54,10 +54,10 @@ BEGIN
             IF v_redemption.status = 'pending' THEN
                 UPDATE accounts a SET credits_pending = a.credits_pending - v_leg.amount
                 WHERE a.id = v_leg.credit_account_id;
-                INSERT INTO transfers (debit_account_id, credit_account_id, amount, currency, phase, pending_id, kind,
-                                       redemption_id, created_at)
-                VALUES (v_leg.debit_account_id, v_leg.credit_account_id, v_leg.amount, v_leg.currency, 'void',
-                        v_leg.id, v_leg.kind, p_id, now());
+                INSERT INTO transfers (debit_account_id, credit_account_id, customer_account_id, amount, currency,
+                                       phase, pending_id, kind, redemption_id, created_at)
+                VALUES (v_leg.debit_account_id, v_leg.credit_account_id, v_leg.credit_account_id, v_leg.amount,
+                        v_leg.currency, 'void', v_leg.id, v_leg.kind, p_id, now());
             ELSE
                 SELECT a.credits_posted - a.debits_posted INTO v_available
                 FROM accounts a WHERE a.id = v_leg.credit_account_id FOR UPDATE;
@@ -65,10 +65,10 @@ BEGIN
                 IF v_clawback > 0 THEN
                     UPDATE accounts a SET debits_posted = a.debits_posted + v_clawback
                     WHERE a.id = v_leg.credit_account_id;
-                    INSERT INTO transfers (debit_account_id, credit_account_id, amount, currency, phase, kind,
-                                           redemption_id, created_at)
-                    VALUES (v_leg.credit_account_id, v_leg.debit_account_id, v_clawback, v_leg.currency, 'posted',
-                            'reward_reversal', p_id, now());
+                    INSERT INTO transfers (debit_account_id, credit_account_id, customer_account_id, amount, currency,
+                                           phase, kind, redemption_id, created_at)
+                    VALUES (v_leg.credit_account_id, v_leg.debit_account_id, v_leg.credit_account_id, v_clawback,
+                            v_leg.currency, 'posted', 'reward_reversal', p_id, now());
                 END IF;
                 IF v_leg.kind = 'referrer_reward' THEN
                     v_referrer_shortfall := v_leg.amount - v_clawback;

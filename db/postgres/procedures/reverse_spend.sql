@@ -40,8 +40,9 @@ BEGIN
         UPDATE accounts a SET credits_posted = a.credits_posted + v_spend.amount
         WHERE a.kind = 'customer' AND a.owner_id = v_spend.customer_id AND a.currency = v_spend.currency
         RETURNING a.id, a.credits_posted - a.debits_posted INTO v_account, v_balance;
-        INSERT INTO transfers (debit_account_id, credit_account_id, amount, currency, phase, kind, spend_id, created_at)
-        VALUES (system_account('spent', '', v_spend.currency), v_account, v_spend.amount, v_spend.currency,
+        INSERT INTO transfers (debit_account_id, credit_account_id, customer_account_id, amount, currency, phase, kind,
+                               spend_id, created_at)
+        VALUES (system_account('spent', '', v_spend.currency), v_account, v_account, v_spend.amount, v_spend.currency,
                 'posted', 'spend_reversal', p_id, now());
         UPDATE spends s SET status = 'reversed', reversed_at = now() WHERE s.id = p_id;
 

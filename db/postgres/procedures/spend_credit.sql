@@ -71,8 +71,10 @@ BEGIN
             EXIT work;
         END IF;
 
-        INSERT INTO transfers (debit_account_id, credit_account_id, amount, currency, phase, kind, spend_id, created_at)
-        VALUES (v_account, system_account('spent', '', p_currency), p_amount, p_currency, 'posted', 'spend', p_id, now());
+        INSERT INTO transfers (debit_account_id, credit_account_id, customer_account_id, amount, currency, phase, kind,
+                               spend_id, created_at)
+        VALUES (v_account, system_account('spent', '', p_currency), v_account, p_amount, p_currency, 'posted', 'spend',
+                p_id, now());
         v_result := spend_view(p_id);
     END work;
 

@@ -46,7 +46,7 @@ CREATE TABLE referral_codes (
 
 CREATE TABLE redemptions (
     id                   uuid         PRIMARY KEY,
-    program_id           uuid         NOT NULL REFERENCES programs (id),
+    program_id           uuid         NOT NULL, -- no FK: it would KEY SHARE-lock the program row on every redemption
     code                 varchar(32)  NOT NULL REFERENCES referral_codes (code),
     referrer_id          varchar(64)  NOT NULL,
     referee_id           varchar(64)  NOT NULL,
@@ -86,8 +86,13 @@ CREATE TABLE spends (
 -- points at it (phase 'post' or 'void'), and the unique pending_id makes that happen at most once.
 CREATE TABLE transfers (
     id                 bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
-    debit_account_id   bigint      NOT NULL REFERENCES accounts (id),
-    credit_account_id  bigint      NOT NULL REFERENCES accounts (id),
+    -- No foreign keys to accounts: each insert would KEY SHARE-lock the program's funding account
+    -- or the spent account, rows that every redemption or spend touches (a hot row by the back
+    -- door). Only the procedures write here, and ledger_check proves every account exists.
+    debit_account_id   bigint      NOT NULL,
+    credit_account_id  bigint      NOT NULL,
+    -- The customer's side of the transfer (every transfer has exactly one): the statement's key.
+    customer_account_id bigint     NOT NULL,
     amount             bigint      NOT NULL CHECK (amount > 0),
     currency           char(3)     NOT NULL,
     phase              varchar(8)  NOT NULL CHECK (phase IN ('pending', 'post', 'void', 'posted')),
@@ -96,13 +101,14 @@ CREATE TABLE transfers (
     redemption_id      uuid        NULL,
     spend_id           uuid        NULL,
     created_at         timestamptz NOT NULL,
-    CONSTRAINT transfers_resolves_once UNIQUE (pending_id),
     CONSTRAINT transfers_distinct_accounts CHECK (debit_account_id <> credit_account_id),
-    CONSTRAINT transfers_pending_ref CHECK ((phase IN ('post', 'void')) = (pending_id IS NOT NULL))
+    CONSTRAINT transfers_pending_ref CHECK ((phase IN ('post', 'void')) = (pending_id IS NOT NULL)),
+    CONSTRAINT transfers_customer_side CHECK (customer_account_id IN (debit_account_id, credit_account_id))
 );
 
-CREATE INDEX transfers_debit_ix ON transfers (debit_account_id, id);
-CREATE INDEX transfers_credit_ix ON transfers (credit_account_id, id);
+-- Invariant 4: a pending transfer is posted or voided at most once, never both.
+CREATE UNIQUE INDEX transfers_resolves_once ON transfers (pending_id) WHERE pending_id IS NOT NULL;
+CREATE INDEX transfers_customer_ix ON transfers (customer_account_id, id);
 CREATE INDEX transfers_redemption_ix ON transfers (redemption_id) WHERE redemption_id IS NOT NULL;
 CREATE INDEX transfers_spend_ix ON transfers (spend_id) WHERE spend_id IS NOT NULL;
 

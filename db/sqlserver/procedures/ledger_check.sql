@@ -79,6 +79,14 @@ BEGIN
             JOIN dbo.accounts d ON d.id = t.debit_account_id
             JOIN dbo.accounts c ON c.id = t.credit_account_id
             WHERE d.currency <> t.currency OR c.currency <> t.currency
+            UNION ALL
+            -- transfers carry no foreign keys to accounts (see the schema): prove the references here.
+            SELECT 'transfer_accounts_exist', CAST(NULL AS bigint), t.currency,
+                   CAST(CONCAT(N'transfer ', t.id, N' names an account that does not exist') AS nvarchar(400))
+            FROM dbo.transfers t
+            WHERE NOT EXISTS (SELECT 1 FROM dbo.accounts a WHERE a.id = t.debit_account_id)
+               OR NOT EXISTS (SELECT 1 FROM dbo.accounts a WHERE a.id = t.credit_account_id)
+               OR NOT EXISTS (SELECT 1 FROM dbo.accounts a WHERE a.id = t.customer_account_id AND a.kind = 'customer')
         ) AS v;
         COMMIT TRANSACTION;
     END TRY

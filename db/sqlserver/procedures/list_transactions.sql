@@ -18,19 +18,13 @@ BEGIN
         SELECT TOP (@limit) x.id, x.kind, x.phase, x.amount, x.currency, x.redemption_id, x.spend_id, x.created_at
         FROM dbo.accounts a
         CROSS APPLY (
-            SELECT c.id, c.kind, c.phase, c.amount, c.currency, c.redemption_id, c.spend_id, c.created_at
-            FROM (SELECT TOP (@limit) t.id, t.kind, t.phase, t.amount, t.currency, t.redemption_id, t.spend_id,
-                         CONVERT(datetime2(6), SWITCHOFFSET(t.created_at, '+00:00')) AS created_at
-                  FROM dbo.transfers t
-                  WHERE t.credit_account_id = a.id AND t.id < @before
-                  ORDER BY t.id DESC) c
-            UNION ALL
-            SELECT d.id, d.kind, d.phase, d.amount, d.currency, d.redemption_id, d.spend_id, d.created_at
-            FROM (SELECT TOP (@limit) t.id, t.kind, t.phase, -t.amount AS amount, t.currency, t.redemption_id,
-                         t.spend_id, CONVERT(datetime2(6), SWITCHOFFSET(t.created_at, '+00:00')) AS created_at
-                  FROM dbo.transfers t
-                  WHERE t.debit_account_id = a.id AND t.id < @before
-                  ORDER BY t.id DESC) d
+            SELECT TOP (@limit) t.id, t.kind, t.phase,
+                   CASE WHEN t.credit_account_id = a.id THEN t.amount ELSE -t.amount END AS amount,
+                   t.currency, t.redemption_id, t.spend_id,
+                   CONVERT(datetime2(6), SWITCHOFFSET(t.created_at, '+00:00')) AS created_at
+            FROM dbo.transfers t
+            WHERE t.customer_account_id = a.id AND t.id < @before
+            ORDER BY t.id DESC
         ) x
         WHERE a.kind = 'customer' AND a.owner_id = @customer_id
         ORDER BY x.id DESC;

@@ -93,9 +93,10 @@ BEGIN
               FROM dbo.transfers t
               WHERE t.redemption_id = @id AND t.phase = 'pending') x ON a.id = x.account_id;
 
-        INSERT INTO dbo.transfers (debit_account_id, credit_account_id, amount, currency, phase, pending_id, kind,
-                                   redemption_id, created_at)
-        SELECT t.debit_account_id, t.credit_account_id, t.amount, t.currency, 'post', t.id, t.kind, @id, @now
+        INSERT INTO dbo.transfers (debit_account_id, credit_account_id, customer_account_id, amount, currency, phase,
+                                   pending_id, kind, redemption_id, created_at)
+        SELECT t.debit_account_id, t.credit_account_id, t.customer_account_id, t.amount, t.currency, 'post', t.id,
+               t.kind, @id, @now
         FROM dbo.transfers t
         WHERE t.redemption_id = @id AND t.phase = 'pending'
         ORDER BY t.id;

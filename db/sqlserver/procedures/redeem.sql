@@ -105,9 +105,10 @@ BEGIN
                 @amount = @referrer_reward, @id = @referrer_account OUTPUT;
         END;
 
-        INSERT INTO dbo.transfers (debit_account_id, credit_account_id, amount, currency, phase, kind, redemption_id, created_at)
-        VALUES (@funding, @referrer_account, @referrer_reward, @currency, 'pending', 'referrer_reward', @id, @now),
-               (@funding, @referee_account, @referee_reward, @currency, 'pending', 'referee_reward', @id, @now);
+        INSERT INTO dbo.transfers (debit_account_id, credit_account_id, customer_account_id, amount, currency, phase, kind,
+                                   redemption_id, created_at)
+        VALUES (@funding, @referrer_account, @referrer_account, @referrer_reward, @currency, 'pending', 'referrer_reward', @id, @now),
+               (@funding, @referee_account, @referee_account, @referee_reward, @currency, 'pending', 'referee_reward', @id, @now);
 
         INSERT INTO @result SELECT * FROM dbo.redemption_view(@id);
 

@@ -75,10 +75,10 @@ BEGIN
             BEGIN
                 UPDATE dbo.accounts SET credits_pending = credits_pending - @leg_amount
                 WHERE id = @leg_credit_account_id;
-                INSERT INTO dbo.transfers (debit_account_id, credit_account_id, amount, currency, phase, pending_id,
-                                           kind, redemption_id, created_at)
-                VALUES (@leg_debit_account_id, @leg_credit_account_id, @leg_amount, @leg_currency, 'void',
-                        @leg_id, @leg_kind, @id, @now);
+                INSERT INTO dbo.transfers (debit_account_id, credit_account_id, customer_account_id, amount, currency,
+                                           phase, pending_id, kind, redemption_id, created_at)
+                VALUES (@leg_debit_account_id, @leg_credit_account_id, @leg_credit_account_id, @leg_amount,
+                        @leg_currency, 'void', @leg_id, @leg_kind, @id, @now);
             END
             ELSE
             BEGIN
@@ -91,10 +91,10 @@ BEGIN
                 BEGIN
                     UPDATE dbo.accounts SET debits_posted = debits_posted + @clawback
                     WHERE id = @leg_credit_account_id;
-                    INSERT INTO dbo.transfers (debit_account_id, credit_account_id, amount, currency, phase, kind,
-                                               redemption_id, created_at)
-                    VALUES (@leg_credit_account_id, @leg_debit_account_id, @clawback, @leg_currency, 'posted',
-                            'reward_reversal', @id, @now);
+                    INSERT INTO dbo.transfers (debit_account_id, credit_account_id, customer_account_id, amount,
+                                               currency, phase, kind, redemption_id, created_at)
+                    VALUES (@leg_credit_account_id, @leg_debit_account_id, @leg_credit_account_id, @clawback,
+                            @leg_currency, 'posted', 'reward_reversal', @id, @now);
                 END;
                 IF @leg_kind = 'referrer_reward'
                     SET @referrer_shortfall = @leg_amount - @clawback;

@@ -61,8 +61,9 @@ BEGIN
         SELECT @account = c.account_id, @balance = c.balance FROM @credited c;
 
         EXEC dbo.system_account @kind = 'spent', @owner_id = N'', @currency = @currency, @id = @spent OUTPUT;
-        INSERT INTO dbo.transfers (debit_account_id, credit_account_id, amount, currency, phase, kind, spend_id, created_at)
-        VALUES (@spent, @account, @amount, @currency, 'posted', 'spend_reversal', @id, @now);
+        INSERT INTO dbo.transfers (debit_account_id, credit_account_id, customer_account_id, amount, currency, phase, kind,
+                                   spend_id, created_at)
+        VALUES (@spent, @account, @account, @amount, @currency, 'posted', 'spend_reversal', @id, @now);
         UPDATE dbo.spends SET status = 'reversed', reversed_at = @now WHERE id = @id;
 
         INSERT INTO @result SELECT * FROM dbo.spend_view(@id);

@@ -84,8 +84,9 @@ BEGIN
         VALUES (@id, @customer_id, @order_id, @amount, @currency, 'spent', @balance, @now);
 
         EXEC dbo.system_account @kind = 'spent', @owner_id = N'', @currency = @currency, @id = @spent OUTPUT;
-        INSERT INTO dbo.transfers (debit_account_id, credit_account_id, amount, currency, phase, kind, spend_id, created_at)
-        VALUES (@account, @spent, @amount, @currency, 'posted', 'spend', @id, @now);
+        INSERT INTO dbo.transfers (debit_account_id, credit_account_id, customer_account_id, amount, currency, phase, kind,
+                                   spend_id, created_at)
+        VALUES (@account, @spent, @account, @amount, @currency, 'posted', 'spend', @id, @now);
         INSERT INTO @result SELECT * FROM dbo.spend_view(@id);
 
     work_done:

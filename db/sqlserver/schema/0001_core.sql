@@ -58,7 +58,7 @@ CREATE TABLE dbo.referral_codes (
 
 CREATE TABLE dbo.redemptions (
     id                   uniqueidentifier NOT NULL CONSTRAINT redemptions_pkey PRIMARY KEY,
-    program_id           uniqueidentifier NOT NULL CONSTRAINT redemptions_program_id_fkey REFERENCES dbo.programs (id),
+    program_id           uniqueidentifier NOT NULL, -- no FK: it would share-lock the program row on every redemption
     code                 nvarchar(32)     COLLATE Latin1_General_100_BIN2 NOT NULL
                                           CONSTRAINT redemptions_code_fkey REFERENCES dbo.referral_codes (code),
     referrer_id          nvarchar(64)     COLLATE Latin1_General_100_BIN2 NOT NULL,
@@ -99,8 +99,13 @@ CREATE TABLE dbo.spends (
 -- points at it (phase 'post' or 'void'), and the unique pending_id makes that happen at most once.
 CREATE TABLE dbo.transfers (
     id                 bigint IDENTITY(1,1) NOT NULL CONSTRAINT transfers_pkey PRIMARY KEY,
-    debit_account_id   bigint           NOT NULL CONSTRAINT transfers_debit_account_id_fkey REFERENCES dbo.accounts (id),
-    credit_account_id  bigint           NOT NULL CONSTRAINT transfers_credit_account_id_fkey REFERENCES dbo.accounts (id),
+    -- No foreign keys to accounts: each insert would share-lock the program's funding account or
+    -- the spent account, rows every redemption or spend touches. Only the procedures write here,
+    -- and ledger_check proves every account exists.
+    debit_account_id   bigint           NOT NULL,
+    credit_account_id  bigint           NOT NULL,
+    -- The customer's side of the transfer (every transfer has exactly one): the statement's key.
+    customer_account_id bigint          NOT NULL,
     amount             bigint           NOT NULL CONSTRAINT transfers_amount_check CHECK (amount > 0),
     currency           char(3)          COLLATE Latin1_General_100_BIN2 NOT NULL,
     phase              varchar(8)       NOT NULL CONSTRAINT transfers_phase_check CHECK (phase IN ('pending', 'post', 'void', 'posted')),
@@ -112,15 +117,15 @@ CREATE TABLE dbo.transfers (
     CONSTRAINT transfers_distinct_accounts CHECK (debit_account_id <> credit_account_id),
     -- PG: (phase IN ('post', 'void')) = (pending_id IS NOT NULL); T-SQL has no boolean equality.
     CONSTRAINT transfers_pending_ref CHECK ((phase IN ('post', 'void') AND pending_id IS NOT NULL)
-                                        OR (phase NOT IN ('post', 'void') AND pending_id IS NULL))
+                                        OR (phase NOT IN ('post', 'void') AND pending_id IS NULL)),
+    CONSTRAINT transfers_customer_side CHECK (customer_account_id IN (debit_account_id, credit_account_id))
 );
 
 -- PG's UNIQUE (pending_id): a SQL Server unique constraint allows a single NULL, so a filtered
 -- unique index keeps "resolved at most once" without limiting the unresolved (NULL) rows.
 CREATE UNIQUE INDEX transfers_resolves_once ON dbo.transfers (pending_id) WHERE pending_id IS NOT NULL;
 
-CREATE INDEX transfers_debit_ix ON dbo.transfers (debit_account_id, id);
-CREATE INDEX transfers_credit_ix ON dbo.transfers (credit_account_id, id);
+CREATE INDEX transfers_customer_ix ON dbo.transfers (customer_account_id, id);
 CREATE INDEX transfers_redemption_ix ON dbo.transfers (redemption_id) WHERE redemption_id IS NOT NULL;
 CREATE INDEX transfers_spend_ix ON dbo.transfers (spend_id) WHERE spend_id IS NOT NULL;
 
