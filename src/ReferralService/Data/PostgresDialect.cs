@@ -8,7 +8,28 @@ namespace ReferralService.Data;
 /// <summary>PostgreSQL: procedures are functions, called as SELECT * FROM name(p_x => @x, ...).</summary>
 internal sealed class PostgresDialect(string connectionString) : IDbDialect, IDisposable
 {
-    private readonly NpgsqlDataSource dataSource = NpgsqlDataSource.Create(connectionString);
+    private readonly NpgsqlDataSource dataSource = NpgsqlDataSource.Create(Tuned(connectionString));
+
+    /// <summary>
+    /// Defaults for a connection that only ever calls procedures, unless the connection string says
+    /// otherwise: no DISCARD ALL when a connection goes back to the pool (nothing here changes session
+    /// state, and it would throw away PL/pgSQL's cached plans on every request), and the few call
+    /// statements prepared on the server after a few uses.
+    /// </summary>
+    private static string Tuned(string connectionString)
+    {
+        var given = new DbConnectionStringBuilder { ConnectionString = connectionString };
+        var tuned = new NpgsqlConnectionStringBuilder(connectionString);
+        if (!given.ContainsKey("No Reset On Close") && !given.ContainsKey("NoResetOnClose"))
+        {
+            tuned.NoResetOnClose = true;
+        }
+        if (!given.ContainsKey("Max Auto Prepare") && !given.ContainsKey("MaxAutoPrepare"))
+        {
+            tuned.MaxAutoPrepare = 32;
+        }
+        return tuned.ConnectionString;
+    }
 
     public string Name => "Postgres";
 
