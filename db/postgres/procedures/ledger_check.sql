@@ -7,19 +7,20 @@ BEGIN
     RETURN QUERY
     SELECT v.invariant::varchar(40), v.account_id, v.currency::char(3), v.detail::varchar(400)
     FROM (
-    WITH resolved AS (
-        SELECT r.pending_id FROM transfers r WHERE r.pending_id IS NOT NULL
+    -- One pass over the ledger: each transfer with the row (if any) that posted or voided it.
+    WITH legs AS (
+        SELECT t.debit_account_id, t.credit_account_id,
+               CASE WHEN t.phase IN ('posted', 'post') THEN t.amount ELSE 0 END AS posted,
+               CASE WHEN t.phase = 'pending' AND r.id IS NULL THEN t.amount ELSE 0 END AS pending
+        FROM transfers t
+        LEFT JOIN transfers r ON r.pending_id = t.id
     ), effect AS (
-        SELECT t.credit_account_id AS account_id,
-               CASE WHEN t.phase IN ('posted', 'post') THEN t.amount ELSE 0 END AS credits_posted,
-               0::bigint AS debits_posted,
-               CASE WHEN t.phase = 'pending' AND t.id NOT IN (SELECT pending_id FROM resolved) THEN t.amount ELSE 0 END AS credits_pending,
-               0::bigint AS debits_pending
-        FROM transfers t
+        SELECT l.credit_account_id AS account_id, l.posted AS credits_posted, 0::bigint AS debits_posted,
+               l.pending AS credits_pending, 0::bigint AS debits_pending
+        FROM legs l
         UNION ALL
-        SELECT t.debit_account_id, 0, CASE WHEN t.phase IN ('posted', 'post') THEN t.amount ELSE 0 END,
-               0, CASE WHEN t.phase = 'pending' AND t.id NOT IN (SELECT pending_id FROM resolved) THEN t.amount ELSE 0 END
-        FROM transfers t
+        SELECT l.debit_account_id, 0, l.posted, 0, l.pending
+        FROM legs l
     ), derived AS (
         SELECT e.account_id, SUM(e.credits_posted) AS credits_posted, SUM(e.debits_posted) AS debits_posted,
                SUM(e.credits_pending) AS credits_pending, SUM(e.debits_pending) AS debits_pending
