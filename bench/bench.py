@@ -1,0 +1,431 @@
+#!/usr/bin/env python3
+"""Helpers for bench/run (python3 standard library only).
+
+  bench.py token SECRET_B64 ROLE SUB          an HS256 JWT for the service (iss=bench, aud=referral-service)
+  bench.py wait-ready URL PID SECONDS         waits for /health/ready while the process lives
+  bench.py seed-program URL ADMIN_TOKEN MERCHANT_TOKEN   creates the program over HTTP, prints its id
+  bench.py cpu PID LOADPID POSTMASTER         one CPU snapshot (JSON): the machine, the service, this cluster's
+                                              PostgreSQL processes and the load generator (LOADPID's reaped children)
+  bench.py finish-wrk NAME RAW CPU0 CPU1 OUT   one scenario's result from wrk's done() output and two CPU snapshots
+  bench.py finish-pgbench NAME STDOUT LOGPREFIX CPU0 CPU1 OUT   the same from a pgbench run
+  bench.py check-direct OUT NAME DONE        a direct pass's transactions that did nothing (DONE did) count as errors
+  bench.py counters CSV                       medians of dotnet-counters' CSV output, one counter a line
+  bench.py vmhwm PID                          peak resident memory of a process, in kB
+  bench.py report OUT_DIR                     the results table (markdown) from OUT_DIR/results/*.json
+"""
+import base64
+import glob
+import hashlib
+import hmac
+import json
+import os
+import re
+import sys
+import time
+import urllib.error
+import urllib.request
+
+
+def b64url(data: bytes) -> str:
+    return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
+
+
+def token(secret_b64: str, role: str, sub: str, ttl: int = 6 * 3600) -> str:
+    header = {"alg": "HS256", "typ": "JWT"}
+    now = int(time.time())
+    claims = {"sub": sub, "role": role, "iss": "bench", "aud": "referral-service", "iat": now, "nbf": now - 60, "exp": now + ttl}
+    signing_input = b64url(json.dumps(header, separators=(",", ":")).encode()) + "." + \
+        b64url(json.dumps(claims, separators=(",", ":")).encode())
+    signature = hmac.new(base64.b64decode(secret_b64), signing_input.encode(), hashlib.sha256).digest()
+    return signing_input + "." + b64url(signature)
+
+
+def http(method: str, url: str, bearer: str | None = None, body=None, headers=None):
+    data = None if body is None else json.dumps(body).encode()
+    request = urllib.request.Request(url, data=data, method=method)
+    if bearer:
+        request.add_header("Authorization", "Bearer " + bearer)
+    if data is not None:
+        request.add_header("Content-Type", "application/json")
+    for name, value in (headers or {}).items():
+        request.add_header(name, value)
+    try:
+        with urllib.request.urlopen(request, timeout=30) as response:
+            return response.status, response.read().decode()
+    except urllib.error.HTTPError as error:
+        return error.code, error.read().decode()
+
+
+def wait_ready(url: str, pid: int, seconds: float) -> int:
+    deadline = time.time() + seconds
+    while time.time() < deadline:
+        if not os.path.exists(f"/proc/{pid}"):
+            print(f"the service (pid {pid}) exited during start-up", file=sys.stderr)
+            return 1
+        try:
+            status, _ = http("GET", url + "/health/ready")
+            if status == 200:
+                return 0
+        except OSError:
+            pass
+        time.sleep(0.25)
+    print(f"the service did not become ready within {seconds:.0f} s", file=sys.stderr)
+    return 1
+
+
+def seed_program(url: str, admin: str, merchant: str) -> int:
+    status, body = http("POST", url + "/v1/programs", admin,
+                        {"name": "bench", "currency": "USD", "referrerReward": 500, "refereeReward": 1000,
+                         "minimumOrderAmount": 1000, "maxRewardsPerReferrer": None},
+                        {"Idempotency-Key": "bench-program"})
+    if status != 201:
+        print(f"POST /v1/programs answered {status}: {body}", file=sys.stderr)
+        return 1
+    program = json.loads(body)["id"]
+    # One code through the API as well, so seeding fails loudly if the endpoint is broken.
+    status, body = http("PUT", f"{url}/v1/programs/{program}/customers/bench-http-referrer/referral-code", merchant)
+    if status != 201:
+        print(f"PUT referral-code answered {status}: {body}", file=sys.stderr)
+        return 1
+    print(program)
+    return 0
+
+
+def proc_times(pid: int):
+    """(utime+stime, cutime+cstime) in clock ticks, or None when the process is gone."""
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            fields = f.read().rsplit(")", 1)[1].split()
+        return int(fields[11]) + int(fields[12]), int(fields[13]) + int(fields[14])
+    except (OSError, IndexError, ValueError):
+        return None
+
+
+def children(pid: int):
+    """Live child processes of pid."""
+    found = []
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat") as f:
+                if int(f.read().rsplit(")", 1)[1].split()[1]) == pid:
+                    found.append(int(entry))
+        except (OSError, IndexError, ValueError):
+            continue
+    return found
+
+
+def cpu(service_pid: int, load_pid: int, postmaster_pid: int) -> int:
+    with open("/proc/stat") as f:
+        values = [int(v) for v in f.readline().split()[1:]]
+    idle = values[3] + values[4]
+    load = proc_times(load_pid)
+    # This cluster only (other clusters may run on the machine): the postmaster, including the
+    # times of the backends it has reaped, plus its live children.
+    postgres = 0
+    postmaster = proc_times(postmaster_pid) if postmaster_pid > 0 else None
+    if postmaster:
+        postgres = postmaster[0] + postmaster[1]
+        for child in children(postmaster_pid):
+            times = proc_times(child)
+            if times:
+                postgres += times[0]
+    service = proc_times(service_pid) if service_pid > 0 else None
+    print(json.dumps({"time": time.time(), "total": sum(values[:8]), "idle": idle, "steal": values[7],
+                      "postgres": postgres, "service": service[0] if service else 0,
+                      "load": load[1] if load else 0, "hz": os.sysconf("SC_CLK_TCK")}))
+    return 0
+
+
+def percentile(sorted_values, p):
+    if not sorted_values:
+        return 0
+    k = max(0, min(len(sorted_values) - 1, int(round(p / 100.0 * len(sorted_values) + 0.5)) - 1))
+    return sorted_values[k]
+
+
+def cpu_share(before_path: str, after_path: str):
+    """% of one core used by the service, PostgreSQL, everything else, and idle, between two snapshots."""
+    with open(before_path) as f:
+        before = json.load(f)
+    with open(after_path) as f:
+        after = json.load(f)
+    ticks = (after["time"] - before["time"]) * after["hz"]
+    if ticks <= 0:
+        return None
+    busy = (after["total"] - after["idle"]) - (before["total"] - before["idle"])
+    service = after["service"] - before["service"]
+    postgres = after["postgres"] - before["postgres"]
+    load = after["load"] - before["load"]
+    return {"service": 100 * service / ticks, "postgres": 100 * postgres / ticks, "load": 100 * load / ticks,
+            "other": 100 * max(0, busy - service - postgres - load) / ticks,
+            "steal": 100 * (after["steal"] - before["steal"]) / ticks,
+            "idle": 100 * (after["idle"] - before["idle"]) / ticks}
+
+
+def write_result(out: str, name: str, result) -> None:
+    os.makedirs(os.path.join(out, "results"), exist_ok=True)
+    with open(os.path.join(out, "results", name + ".json"), "w") as f:
+        json.dump(result, f, indent=1)
+
+
+def finish_wrk(name, raw_path, cpu0, cpu1, out) -> int:
+    with open(raw_path) as f:
+        raw = json.load(f)
+    errors = raw["status_errors"] + raw["connect_errors"] + raw["read_errors"] + raw["write_errors"] + raw["timeouts"]
+    seconds = raw["duration_us"] / 1e6
+    ok = raw["requests"] - raw["status_errors"]
+    result = {"name": name, "ok": ok, "ok_rps": ok / seconds if seconds > 0 else 0, "errors": errors,
+              "p50_us": raw["p50_us"], "p99_us": raw["p99_us"], "max_us": raw["max_us"], "mean_us": raw["mean_us"],
+              "wraps": raw.get("wraps", 0), "statuses": raw.get("statuses"), "raw": raw,
+              "cpu": cpu_share(cpu0, cpu1)}
+    write_result(out, name, result)
+    statuses = f", statuses {raw['statuses']}" if raw.get("statuses") else ""
+    wraps = f", {result['wraps']} items reused (ran out)" if result["wraps"] else ""
+    print(f"  {name}: {result['ok_rps']:.0f} ok req/s, p50 {raw['p50_us'] / 1000:.1f} ms, p99 {raw['p99_us'] / 1000:.1f} ms, "
+          f"{errors} errors{statuses}{wraps}")
+    return 0 if ok > 0 else 1
+
+
+def finish_pgbench(name, stdout_path, log_prefix, cpu0, cpu1, out) -> int:
+    with open(stdout_path) as f:
+        text = f.read()
+    tps = re.search(r"^tps = ([0-9.]+) \(without initial connection time\)", text, re.M)
+    processed = re.search(r"^number of transactions actually processed: (\d+)", text, re.M)
+    failed = re.search(r"^number of failed transactions: (\d+)", text, re.M)
+    if not tps or not processed:
+        print(f"{name}: could not read pgbench's output", file=sys.stderr)
+        return 1
+    latencies = []
+    for path in glob.glob(log_prefix + ".*"):
+        with open(path) as f:
+            for line in f:
+                parts = line.split()
+                if len(parts) >= 3 and parts[2].isdigit():
+                    latencies.append(int(parts[2]))
+    latencies.sort()
+    result = {"name": name, "ok": int(processed.group(1)), "ok_rps": float(tps.group(1)),
+              "errors": int(failed.group(1)) if failed else 0,
+              "p50_us": percentile(latencies, 50), "p99_us": percentile(latencies, 99),
+              "max_us": latencies[-1] if latencies else 0, "latency_samples": len(latencies),
+              "cpu": cpu_share(cpu0, cpu1)}
+    write_result(out, name, result)
+    print(f"  {name}: {result['ok_rps']:.0f} tps, p50 {result['p50_us'] / 1000:.1f} ms, p99 {result['p99_us'] / 1000:.1f} ms")
+    return 0 if result["ok"] > 0 else 1
+
+
+def check_direct(out, name, done) -> int:
+    path = os.path.join(out, "results", name + ".json")
+    if not os.path.exists(path):
+        return 1
+    with open(path) as f:
+        result = json.load(f)
+    done = int(done)
+    if done < result["ok"]:
+        result["errors"] += result["ok"] - done
+        result["ok_rps"] *= done / result["ok"]
+        result["ok"] = done
+        write_result(out, name, result)
+        print(f"  {name}: only {done} calls did their work", file=sys.stderr)
+    return 0
+
+
+def counters(path: str) -> int:
+    import csv
+    import collections
+    values = collections.defaultdict(list)
+    with open(path) as f:
+        for row in list(csv.reader(f))[1:]:
+            if len(row) < 5:
+                continue
+            # The pool name tag repeats the connection string: drop it.
+            name = re.sub(r"db\.client\.connection\.pool\.name=[^\]]*?(?=;db\.|\])", "", row[2])
+            try:
+                values[name].append(float(row[4]))
+            except ValueError:
+                pass
+    for name, series in sorted(values.items()):
+        ordered = sorted(series)
+        print(f"{name}: median {ordered[len(ordered) // 2]:.6g}, max {ordered[-1]:.6g}")
+    return 0
+
+
+def vmhwm(pid: int) -> int:
+    with open(f"/proc/{pid}/status") as f:
+        for line in f:
+            if line.startswith("VmHWM:"):
+                print(line.split()[1])
+                return 0
+    return 1
+
+
+# ---------------------------------------------------------------------------------------------
+# The report
+
+SCENARIOS = [
+    # name, baseline, description
+    ("pgbench-tpcb", None, "pgbench TPC-B (-M prepared)"),
+    ("pgbench-select", None, "pgbench -S (-M prepared)"),
+    ("redeem", "pgbench-tpcb", "redeem: POST /v1/redemptions"),
+    ("qualify", "pgbench-tpcb", "qualify: POST /v1/redemptions/{id}/qualify"),
+    ("spend", "pgbench-tpcb", "spend: POST /v1/customers/{id}/spends"),
+    ("validate", "pgbench-select", "validate: GET /v1/codes/{code}"),
+    ("balance", "pgbench-select", "balance: GET /v1/customers/{id}/balance"),
+    ("redeem-direct", "pgbench-tpcb", "redeem() called directly (pgbench -f)"),
+    ("qualify-direct", "pgbench-tpcb", "qualify_redemption() called directly"),
+    ("spend-direct", "pgbench-tpcb", "spend_credit() called directly"),
+    ("validate-direct", "pgbench-select", "check_code() called directly"),
+    ("balance-direct", "pgbench-select", "get_balances() called directly"),
+]
+HTTP_SCENARIOS = ("redeem", "qualify", "spend", "validate", "balance")
+TARGET_RATIO = 0.5
+TARGET_P99_MS = 50.0
+TARGET_MEMORY_MB = 300.0
+
+
+def load(out: str, name: str):
+    path = os.path.join(out, "results", name + ".json")
+    if not os.path.exists(path):
+        return None
+    with open(path) as f:
+        return json.load(f)
+
+
+def cpu_cell(result) -> str:
+    c = result.get("cpu")
+    if not c:
+        return ""
+    return f"{c['service']:.0f} / {c['postgres']:.0f} / {c['load']:.0f} / {c['other']:.0f} / {c['idle']:.0f}"
+
+
+def cpu_per_request(result, service: bool) -> str:
+    c = result.get("cpu")
+    if not c or result["ok_rps"] <= 0:
+        return ""
+    # % of one core / requests per second = core-seconds per request.
+    per = lambda share: share / 100 / result["ok_rps"] * 1e6
+    return f"{per(c['service']):.0f} / {per(c['postgres']):.0f}" if service else f"– / {per(c['postgres']):.0f}"
+
+
+def ms(us) -> str:
+    return f"{us / 1000:.1f}" if us is not None else ""
+
+
+def report(out: str) -> int:
+    meta = load(out, "meta") or {}
+    lines = []
+    mode = "quick" if meta.get("quick") else "full"
+    lines.append(f"## Benchmark results ({mode} run, {meta.get('date', '?')})")
+    lines.append("")
+    lines.append(f"Machine: {meta.get('machine', '?')}. {meta.get('postgres', '')}. "
+                 f"{meta.get('connections', '?')} connections/clients, {meta.get('threads', '?')} load threads, "
+                 f"{meta.get('duration', '?')} s per pass after {meta.get('warmup', '?')} s warm-up "
+                 f"(the first service scenario {3 * int(meta.get('warmup', 0))} s).")
+    lines.append("")
+    lines.append("| scenario | ok req/s | p50 ms | p99 ms | errors | vs baseline | ½-rate req/s | ½-rate p99 ms "
+                 "| CPU µs/req svc / pg | CPU % svc / pg / load / other / idle |")
+    lines.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---|")
+    results = {}
+    for name, baseline, description in SCENARIOS:
+        result = load(out, name)
+        results[name] = result
+        if result is None:
+            if name in HTTP_SCENARIOS or name.startswith("pgbench"):
+                lines.append(f"| {description} | not run | | | | | | | | |")
+            continue
+        ratio = ""
+        if baseline and results.get(baseline) and results[baseline]["ok_rps"] > 0:
+            ratio = f"{result['ok_rps'] / results[baseline]['ok_rps']:.2f}x {'TPC-B' if baseline == 'pgbench-tpcb' else '-S'}"
+        half = load(out, name + "-half")
+        half_cells = f"{half['ok_rps']:.0f} | {ms(half['p99_us'])}" if half else " | "
+        errors = result["errors"]
+        if result.get("wraps"):
+            errors = f"{errors} (ran out of data: {result['wraps']} reused)"
+        lines.append(f"| {description} | {result['ok_rps']:.0f} | {ms(result['p50_us'])} | {ms(result['p99_us'])} | "
+                     f"{errors} | {ratio} | {half_cells} | {cpu_per_request(result, name in HTTP_SCENARIOS)} | {cpu_cell(result)} |")
+    busy = [name for name, _, _ in SCENARIOS if results.get(name) and (results[name].get("cpu") or {}).get("other", 0) > 10]
+    if busy:
+        lines.append("")
+        lines.append(f"Warning: more than 10% of a core went to something else (other processes?) during: {', '.join(busy)}; "
+                     "those rows are less trustworthy.")
+    lines.append("")
+    memory = load(out, "memory")
+    memory_mb = memory["vmhwm_kb"] / 1024 if memory else None
+    if memory_mb is not None:
+        lines.append(f"Service peak memory (VmHWM): {memory_mb:.0f} MB")
+        lines.append("")
+
+    ledger = load(out, "ledger")
+    if ledger:
+        lines.append(f"ledger_check() after the run: {ledger['ledger_violations']} violations")
+        lines.append("")
+
+    # Targets (reported, never asserted).
+    lines.append("Targets (service scenarios):")
+    for name, baseline, _ in SCENARIOS:
+        if not baseline or name not in HTTP_SCENARIOS:
+            continue
+        result, base = results.get(name), results.get(baseline)
+        if not result or not base or base["ok_rps"] <= 0:
+            continue
+        ratio = result["ok_rps"] / base["ok_rps"]
+        half = load(out, name + "-half")
+        verdict = "met" if ratio >= TARGET_RATIO else "MISSED"
+        text = f"- {name}: {ratio:.2f}x baseline (target >= {TARGET_RATIO}x): {verdict}"
+        if half:
+            p99 = half["p99_us"] / 1000
+            text += f"; p99 at half rate {p99:.1f} ms (target < {TARGET_P99_MS:.0f} ms): {'met' if p99 < TARGET_P99_MS else 'MISSED'}"
+        lines.append(text)
+    if memory_mb is not None:
+        lines.append(f"- memory: {memory_mb:.0f} MB (target < {TARGET_MEMORY_MB:.0f} MB): "
+                     f"{'met' if memory_mb < TARGET_MEMORY_MB else 'MISSED'}")
+    lines.append("")
+    lines.append("Columns: ok req/s = 2xx responses per second at full load; p50/p99 = latency percentiles of all "
+                 "responses at full load; errors = non-2xx responses plus socket errors and timeouts; vs baseline = "
+                 "ok req/s over pgbench's tps in the same run (writes vs TPC-B, reads vs -S); ½-rate = the same "
+                 "scenario paced at half its full-load rate; CPU µs/req = CPU time of the service and of PostgreSQL per ok "
+                 "request (or pgbench transaction); CPU % = % of one core (the machine has "
+                 f"{os.cpu_count()}) used during the full-load pass by the service, PostgreSQL (all its processes), the "
+                 "load generator (wrk or pgbench), everything else (mostly the kernel's loopback networking), and "
+                 "left idle. Rows \"called directly\" run the scenario's stored function from pgbench with the same "
+                 "client count, no HTTP service: the database's own ceiling for that scenario.")
+    text = "\n".join(lines) + "\n"
+    with open(os.path.join(out, "results.md"), "w") as f:
+        f.write(text)
+    print(text)
+    return 0
+
+
+def main(argv) -> int:
+    if len(argv) < 2:
+        print(__doc__, file=sys.stderr)
+        return 2
+    command, args = argv[1], argv[2:]
+    if command == "token":
+        print(token(args[0], args[1], args[2]))
+        return 0
+    if command == "wait-ready":
+        return wait_ready(args[0], int(args[1]), float(args[2]))
+    if command == "seed-program":
+        return seed_program(args[0], args[1], args[2])
+    if command == "cpu":
+        return cpu(int(args[0]), int(args[1]), int(args[2]))
+    if command == "finish-wrk":
+        return finish_wrk(*args[:5])
+    if command == "finish-pgbench":
+        return finish_pgbench(*args[:6])
+    if command == "check-direct":
+        return check_direct(args[0], args[1], args[2])
+    if command == "counters":
+        return counters(args[0])
+    if command == "vmhwm":
+        return vmhwm(int(args[0]))
+    if command == "report":
+        return report(args[0])
+    print(__doc__, file=sys.stderr)
+    return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))
