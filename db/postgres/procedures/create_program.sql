@@ -31,7 +31,7 @@ BEGIN
     v_result := program_view(p_id);
 
     IF p_idempotency_key IS NOT NULL THEN
-        PERFORM idempotency_finish(p_caller_id, p_idempotency_key, to_jsonb(v_result)::text);
+        PERFORM idempotency_finish(p_caller_id, p_idempotency_key, 'create_program', p_request_hash, to_jsonb(v_result)::text);
     END IF;
     RETURN NEXT v_result;
 END;

@@ -86,7 +86,7 @@ BEGIN
     END work;
 
     IF p_idempotency_key IS NOT NULL THEN
-        PERFORM idempotency_finish(p_caller_id, p_idempotency_key, to_jsonb(v_result)::text);
+        PERFORM idempotency_finish(p_caller_id, p_idempotency_key, 'reverse_redemption', p_request_hash, to_jsonb(v_result)::text);
     END IF;
     RETURN NEXT v_result;
 END;

@@ -111,7 +111,7 @@ BEGIN
         BEGIN
             SET @outcome = (SELECT * FROM @result FOR JSON PATH, WITHOUT_ARRAY_WRAPPER, INCLUDE_NULL_VALUES);
             EXEC dbo.idempotency_finish @caller_id = @caller_id, @idempotency_key = @idempotency_key,
-                @outcome = @outcome;
+                @operation = 'qualify_redemption', @request_hash = @request_hash, @outcome = @outcome;
         END;
 
     done:

@@ -8,8 +8,9 @@ namespace ReferralService.Data;
 /// <summary>SQL Server: procedures in dbo, called as RPCs with named parameters.</summary>
 internal sealed class SqlServerDialect(string connectionString) : IDbDialect
 {
-    // 1205 deadlock victim, 3960 snapshot update conflict: the server rolled the transaction back.
-    private static readonly HashSet<int> CertainRollback = [1205, 3960];
+    // 1205 deadlock victim, 3960 snapshot update conflict, 51205 idempotency key claimed by a concurrent
+    // request (dbo.idempotency_finish): the server rolled the transaction back.
+    private static readonly HashSet<int> CertainRollback = [1205, 3960, 51205];
 
     // SqlClient's transient list (connection loss, failover, throttling, database not yet available).
     private static readonly HashSet<int> Transient =
