@@ -16,8 +16,7 @@ internal static class Policies
     public const string Admin = nameof(Admin);
     public const string Merchant = nameof(Merchant);
     public const string Finance = nameof(Finance);
-    public const string ReadProgram = nameof(ReadProgram);
-    public const string ReadRedemption = nameof(ReadRedemption);
+    public const string Staff = nameof(Staff);
     public const string CustomerData = nameof(CustomerData);
     public const string CustomerCode = nameof(CustomerCode);
 
@@ -26,8 +25,7 @@ internal static class Policies
         options.AddPolicy(Admin, p => p.RequireRole(Roles.Admin));
         options.AddPolicy(Merchant, p => p.RequireRole(Roles.Admin, Roles.Merchant));
         options.AddPolicy(Finance, p => p.RequireRole(Roles.Admin, Roles.Finance));
-        options.AddPolicy(ReadProgram, p => p.RequireRole(Roles.Admin, Roles.Merchant, Roles.Finance));
-        options.AddPolicy(ReadRedemption, p => p.RequireRole(Roles.Admin, Roles.Merchant, Roles.Finance));
+        options.AddPolicy(Staff, p => p.RequireRole(Roles.Admin, Roles.Merchant, Roles.Finance));
         options.AddPolicy(CustomerData, p => p.RequireRole(Roles.Admin, Roles.Merchant, Roles.Finance, Roles.Customer));
         options.AddPolicy(CustomerCode, p => p.RequireRole(Roles.Admin, Roles.Merchant, Roles.Customer));
     }

@@ -6,8 +6,6 @@ namespace ReferralService.Data;
 /// <summary>Everything that differs between the two engines, in one place per engine.</summary>
 internal interface IDbDialect
 {
-    string Name { get; }
-
     ValueTask<DbConnection> OpenConnectionAsync(CancellationToken ct);
 
     /// <summary>How this engine calls a procedure: command text and command type.</summary>

@@ -31,8 +31,6 @@ internal sealed class PostgresDialect(string connectionString) : IDbDialect, IDi
         return tuned.ConnectionString;
     }
 
-    public string Name => "Postgres";
-
     public async ValueTask<DbConnection> OpenConnectionAsync(CancellationToken ct) =>
         await dataSource.OpenConnectionAsync(ct).ConfigureAwait(false);
 

@@ -13,7 +13,7 @@ internal static class ProgramEndpoints
 
         group.MapPost("/", CreateProgram).RequireAuthorization(Policies.Admin).AcceptsIdempotencyKey()
             .WithName(nameof(CreateProgram)).ProducesProblems(400, 422).WithSummary("Create a referral program (give X, get Y).");
-        group.MapGet("/{programId:guid}", GetProgram).RequireAuthorization(Policies.ReadProgram)
+        group.MapGet("/{programId:guid}", GetProgram).RequireAuthorization(Policies.Staff)
             .WithName(nameof(GetProgram)).ProducesProblems(404).WithSummary("Read a program.");
         group.MapPatch("/{programId:guid}", UpdateProgram).RequireAuthorization(Policies.Admin)
             .WithName(nameof(UpdateProgram)).ProducesProblems(400, 404, 422).WithSummary("Change a program's status (active, paused, ended; ended is final) or limits.");

@@ -18,7 +18,7 @@ internal static class RedemptionEndpoints
         group.MapPost("/{redemptionId:guid}/reverse", ReverseRedemption).RequireAuthorization(Policies.Merchant).AcceptsIdempotencyKey()
             .WithName(nameof(ReverseRedemption)).ProducesProblems(400, 404, 422)
             .WithSummary("Refund or fraud: voids pending rewards or reverses posted ones; spent credit is clawed back as far as the balance allows.");
-        group.MapGet("/{redemptionId:guid}", GetRedemption).RequireAuthorization(Policies.ReadRedemption)
+        group.MapGet("/{redemptionId:guid}", GetRedemption).RequireAuthorization(Policies.Staff)
             .WithName(nameof(GetRedemption)).ProducesProblems(404).WithSummary("Read a redemption.");
     }
 
