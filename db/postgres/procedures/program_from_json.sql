@@ -1,6 +1,9 @@
 -- A stored idempotency outcome back as a program_row.
+-- PL/pgSQL so that its plan is cached for the session (see customer_credit_pending.sql).
 CREATE OR REPLACE FUNCTION program_from_json(p_outcome text)
 RETURNS program_row
-LANGUAGE sql STABLE AS $$
-    SELECT * FROM jsonb_populate_record(NULL::program_row, p_outcome::jsonb);
+LANGUAGE plpgsql STABLE AS $$
+BEGIN
+    RETURN jsonb_populate_record(NULL::program_row, p_outcome::jsonb);
+END;
 $$;

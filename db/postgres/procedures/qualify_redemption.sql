@@ -1,5 +1,5 @@
 -- The friend's qualifying order posts both pending rewards.
--- Locks, in order: the redemption row, then both customers' accounts by owner id.
+-- Locks, in order: the redemption row (by the guarded update), then both customers' accounts by owner id.
 CREATE OR REPLACE FUNCTION qualify_redemption(
     p_id uuid, p_order_id varchar, p_order_amount bigint,
     p_caller_id varchar, p_idempotency_key varchar, p_request_hash char)
@@ -9,7 +9,7 @@ DECLARE
     v_state varchar;
     v_outcome text;
     v_redemption redemptions%ROWTYPE;
-    v_minimum bigint;
+    v_leg record;
     v_result redemption_row;
 BEGIN
     IF p_idempotency_key IS NOT NULL THEN
@@ -27,51 +27,48 @@ BEGIN
 
     <<work>>
     BEGIN
-        SELECT r.* INTO v_redemption FROM redemptions r WHERE r.id = p_id FOR UPDATE;
-        IF v_redemption.id IS NULL THEN
-            v_result.status := 'not_found';
-            EXIT work;
-        END IF;
-        -- The same qualifying order again is a retry: answer with the current state.
-        IF v_redemption.status = 'rewarded' AND v_redemption.qualifying_order_id = p_order_id THEN
-            v_result := redemption_view(p_id);
-            EXIT work;
-        END IF;
-        IF v_redemption.status <> 'pending' THEN
-            v_result.status := 'invalid_state';
-            EXIT work;
-        END IF;
-        SELECT p.minimum_order_amount INTO v_minimum FROM programs p WHERE p.id = v_redemption.program_id;
-        IF p_order_amount < v_minimum THEN
-            v_result.status := 'order_below_minimum';
-            EXIT work;
-        END IF;
-
-        -- Lock both accounts in owner id order (the order every procedure uses), then move the credit.
-        PERFORM 1 FROM accounts a
-        WHERE a.id IN (SELECT t.credit_account_id FROM transfers t WHERE t.redemption_id = p_id AND t.phase = 'pending')
-        ORDER BY a.owner_id
-        FOR UPDATE;
-        UPDATE accounts a
-        SET credits_pending = a.credits_pending - x.amount,
-            credits_posted = a.credits_posted + x.amount
-        FROM (SELECT t.credit_account_id AS account_id, t.amount
-              FROM transfers t
-              WHERE t.redemption_id = p_id AND t.phase = 'pending') x
-        WHERE a.id = x.account_id;
-
-        INSERT INTO transfers (debit_account_id, credit_account_id, customer_account_id, amount, currency, phase,
-                               pending_id, kind, redemption_id, created_at)
-        SELECT t.debit_account_id, t.credit_account_id, t.customer_account_id, t.amount, t.currency, 'post', t.id,
-               t.kind, p_id, now()
-        FROM transfers t
-        WHERE t.redemption_id = p_id AND t.phase = 'pending'
-        ORDER BY t.id;
-
+        -- Guarded transition: locks the row and moves it on in one statement, with no separate row
+        -- lock to write. Whatever it refuses is explained from the row as it now stands.
         UPDATE redemptions r
         SET status = 'rewarded', qualifying_order_id = p_order_id, order_amount = p_order_amount, qualified_at = now()
-        WHERE r.id = p_id;
-        v_result := redemption_view(p_id);
+        WHERE r.id = p_id AND r.status = 'pending'
+          AND p_order_amount >= (SELECT p.minimum_order_amount FROM programs p WHERE p.id = r.program_id)
+        RETURNING 'ok', r.id, r.program_id, r.code, r.referrer_id, r.referee_id, r.order_id, r.status, r.currency,
+                  r.referrer_reward, r.referee_reward, r.referrer_shortfall, r.referee_shortfall,
+                  r.qualifying_order_id, r.order_amount, r.reversal_reason, r.created_at, r.qualified_at, r.reversed_at
+        INTO v_result;
+        IF NOT FOUND THEN
+            SELECT r.* INTO v_redemption FROM redemptions r WHERE r.id = p_id;
+            IF v_redemption.id IS NULL THEN
+                v_result.status := 'not_found';
+            ELSIF v_redemption.status = 'rewarded' AND v_redemption.qualifying_order_id = p_order_id THEN
+                -- The same qualifying order again is a retry: answer with the current state.
+                v_result := redemption_view(p_id);
+            ELSIF v_redemption.status <> 'pending' THEN
+                v_result.status := 'invalid_state';
+            ELSE
+                v_result.status := 'order_below_minimum';
+            END IF;
+            EXIT work;
+        END IF;
+
+        -- Post both pending rewards, one customer account at a time in owner id order (the order every
+        -- procedure locks accounts in); each update takes its row lock itself.
+        FOR v_leg IN
+            SELECT t.id, t.debit_account_id, t.credit_account_id, t.amount, t.currency, t.kind
+            FROM transfers t JOIN accounts a ON a.id = t.credit_account_id
+            WHERE t.redemption_id = p_id AND t.phase = 'pending'
+            ORDER BY a.owner_id
+        LOOP
+            UPDATE accounts a
+            SET credits_pending = a.credits_pending - v_leg.amount,
+                credits_posted = a.credits_posted + v_leg.amount
+            WHERE a.id = v_leg.credit_account_id;
+            INSERT INTO transfers (debit_account_id, credit_account_id, customer_account_id, amount, currency, phase,
+                                   pending_id, kind, redemption_id, created_at)
+            VALUES (v_leg.debit_account_id, v_leg.credit_account_id, v_leg.credit_account_id, v_leg.amount,
+                    v_leg.currency, 'post', v_leg.id, v_leg.kind, p_id, now());
+        END LOOP;
     END work;
 
     IF p_idempotency_key IS NOT NULL THEN

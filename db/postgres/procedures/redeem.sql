@@ -8,8 +8,7 @@ LANGUAGE plpgsql AS $$
 DECLARE
     v_state varchar;
     v_outcome text;
-    v_program programs%ROWTYPE;
-    v_owner varchar(64);
+    v_code record;
     v_referrer_account bigint;
     v_referee_account bigint;
     v_result redemption_row;
@@ -29,17 +28,21 @@ BEGIN
 
     <<work>>
     BEGIN
-        SELECT c.owner_id INTO v_owner FROM referral_codes c WHERE c.code = p_code;
-        IF v_owner IS NULL THEN
+        -- One read for the code and its program; nothing is locked yet.
+        SELECT c.owner_id, p.id, p.status, p.currency, p.referrer_reward, p.referee_reward,
+               p.max_rewards_per_referrer, p.funding_account_id
+        INTO v_code
+        FROM referral_codes c JOIN programs p ON p.id = c.program_id
+        WHERE c.code = p_code;
+        IF NOT FOUND THEN
             v_result.status := 'code_not_found';
             EXIT work;
         END IF;
-        SELECT p.* INTO v_program FROM programs p JOIN referral_codes c ON c.program_id = p.id WHERE c.code = p_code;
-        IF v_program.status <> 'active' THEN
+        IF v_code.status <> 'active' THEN
             v_result.status := 'code_inactive';
             EXIT work;
         END IF;
-        IF v_owner = p_customer_id THEN
+        IF v_code.owner_id = p_customer_id THEN
             v_result.status := 'self_referral';
             EXIT work;
         END IF;
@@ -47,7 +50,7 @@ BEGIN
         -- Guarded increment: takes the code's row lock and enforces the cap in one statement.
         UPDATE referral_codes c SET reward_count = c.reward_count + 1
         WHERE c.code = p_code
-          AND (v_program.max_rewards_per_referrer IS NULL OR c.reward_count < v_program.max_rewards_per_referrer);
+          AND (v_code.max_rewards_per_referrer IS NULL OR c.reward_count < v_code.max_rewards_per_referrer);
         IF NOT FOUND THEN
             v_result.status := 'referrer_cap_reached';
             EXIT work;
@@ -56,31 +59,33 @@ BEGIN
         -- The unique (program, referee) key is the last word on "rewarded once per program".
         INSERT INTO redemptions (id, program_id, code, referrer_id, referee_id, order_id, status, currency,
                                  referrer_reward, referee_reward, created_at)
-        VALUES (p_id, v_program.id, p_code, v_owner, p_customer_id, p_order_id, 'pending', v_program.currency,
-                v_program.referrer_reward, v_program.referee_reward, now())
-        ON CONFLICT (program_id, referee_id) DO NOTHING;
+        VALUES (p_id, v_code.id, p_code, v_code.owner_id, p_customer_id, p_order_id, 'pending', v_code.currency,
+                v_code.referrer_reward, v_code.referee_reward, now())
+        ON CONFLICT (program_id, referee_id) DO NOTHING
+        RETURNING 'ok', id, program_id, code, referrer_id, referee_id, order_id, status, currency, referrer_reward,
+                  referee_reward, referrer_shortfall, referee_shortfall, qualifying_order_id, order_amount,
+                  reversal_reason, created_at, qualified_at, reversed_at
+        INTO v_result;
         IF NOT FOUND THEN
             UPDATE referral_codes c SET reward_count = c.reward_count - 1 WHERE c.code = p_code;
             v_result.status := 'already_referred';
             EXIT work;
         END IF;
 
-        IF v_owner < p_customer_id THEN
-            v_referrer_account := customer_credit_pending(v_owner, v_program.currency, v_program.referrer_reward);
-            v_referee_account := customer_credit_pending(p_customer_id, v_program.currency, v_program.referee_reward);
+        IF v_code.owner_id < p_customer_id THEN
+            v_referrer_account := customer_credit_pending(v_code.owner_id, v_code.currency, v_code.referrer_reward);
+            v_referee_account := customer_credit_pending(p_customer_id, v_code.currency, v_code.referee_reward);
         ELSE
-            v_referee_account := customer_credit_pending(p_customer_id, v_program.currency, v_program.referee_reward);
-            v_referrer_account := customer_credit_pending(v_owner, v_program.currency, v_program.referrer_reward);
+            v_referee_account := customer_credit_pending(p_customer_id, v_code.currency, v_code.referee_reward);
+            v_referrer_account := customer_credit_pending(v_code.owner_id, v_code.currency, v_code.referrer_reward);
         END IF;
 
         INSERT INTO transfers (debit_account_id, credit_account_id, customer_account_id, amount, currency, phase, kind,
                                redemption_id, created_at)
-        VALUES (v_program.funding_account_id, v_referrer_account, v_referrer_account, v_program.referrer_reward,
-                v_program.currency, 'pending', 'referrer_reward', p_id, now()),
-               (v_program.funding_account_id, v_referee_account, v_referee_account, v_program.referee_reward,
-                v_program.currency, 'pending', 'referee_reward', p_id, now());
-
-        v_result := redemption_view(p_id);
+        VALUES (v_code.funding_account_id, v_referrer_account, v_referrer_account, v_code.referrer_reward,
+                v_code.currency, 'pending', 'referrer_reward', p_id, now()),
+               (v_code.funding_account_id, v_referee_account, v_referee_account, v_code.referee_reward,
+                v_code.currency, 'pending', 'referee_reward', p_id, now());
     END work;
 
     IF p_idempotency_key IS NOT NULL THEN

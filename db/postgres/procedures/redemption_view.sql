@@ -1,10 +1,18 @@
+-- A redemption as its result row (status 'ok'); all columns NULL when there is none.
+-- PL/pgSQL so that its plan is cached for the session (see customer_credit_pending.sql).
 CREATE OR REPLACE FUNCTION redemption_view(p_id uuid)
 RETURNS redemption_row
-LANGUAGE sql STABLE AS $$
-    SELECT 'ok'::varchar(40), r.id, r.program_id, r.code, r.referrer_id, r.referee_id, r.order_id,
+LANGUAGE plpgsql STABLE AS $$
+DECLARE
+    v_row redemption_row;
+BEGIN
+    SELECT 'ok', r.id, r.program_id, r.code, r.referrer_id, r.referee_id, r.order_id,
            r.status, r.currency, r.referrer_reward, r.referee_reward, r.referrer_shortfall,
            r.referee_shortfall, r.qualifying_order_id, r.order_amount, r.reversal_reason,
            r.created_at, r.qualified_at, r.reversed_at
+    INTO v_row
     FROM redemptions r
     WHERE r.id = p_id;
+    RETURN v_row;
+END;
 $$;

@@ -57,7 +57,9 @@ BEGIN
 
         INSERT INTO spends (id, customer_id, order_id, amount, currency, status, balance_after, created_at)
         VALUES (p_id, p_customer_id, p_order_id, p_amount, p_currency, 'spent', v_balance, now())
-        ON CONFLICT (customer_id, order_id) DO NOTHING;
+        ON CONFLICT (customer_id, order_id) DO NOTHING
+        RETURNING 'ok', id, customer_id, order_id, amount, currency, status, balance_after, created_at, reversed_at
+        INTO v_result;
         IF NOT FOUND THEN
             -- A concurrent spend for the same order won: undo our debit and answer as a retry.
             UPDATE accounts a SET debits_posted = a.debits_posted - p_amount WHERE a.id = v_account;
@@ -75,7 +77,6 @@ BEGIN
                                spend_id, created_at)
         VALUES (v_account, system_account('spent', '', p_currency), v_account, p_amount, p_currency, 'posted', 'spend',
                 p_id, now());
-        v_result := spend_view(p_id);
     END work;
 
     IF p_idempotency_key IS NOT NULL THEN
