@@ -28,33 +28,33 @@ BEGIN
 
     <<work>>
     BEGIN
-        -- One read for the code and its program; nothing is locked yet.
-        SELECT c.owner_id, p.id, p.status, p.currency, p.referrer_reward, p.referee_reward,
-               p.max_rewards_per_referrer, p.funding_account_id
-        INTO v_code
-        FROM referral_codes c JOIN programs p ON p.id = c.program_id
-        WHERE c.code = p_code;
-        IF NOT FOUND THEN
-            v_result.status := 'code_not_found';
-            EXIT work;
-        END IF;
-        IF v_code.status <> 'active' THEN
-            v_result.status := 'code_inactive';
-            EXIT work;
-        END IF;
-        IF v_code.owner_id = p_customer_id THEN
-            v_result.status := 'self_referral';
-            EXIT work;
-        END IF;
-
-        -- Guarded increment: takes the code's row lock and enforces the cap in one statement.
-        UPDATE referral_codes c SET reward_count = c.reward_count + 1
-        WHERE c.code = p_code
-          AND (v_code.max_rewards_per_referrer IS NULL OR c.reward_count < v_code.max_rewards_per_referrer);
-        IF NOT FOUND THEN
-            v_result.status := 'referrer_cap_reached';
-            EXIT work;
-        END IF;
+        -- Claim one of the referrer's rewards: one statement finds the code and its program, checks them,
+        -- takes the code's row lock and enforces the cap (the program row is read, not locked). What it
+        -- refuses is explained by a second look; should that find nothing wrong any more (a reversal
+        -- freed a slot in between), the claim is tried again.
+        <<claim>>
+        LOOP
+            UPDATE referral_codes c SET reward_count = c.reward_count + 1
+            FROM programs p
+            WHERE c.code = p_code AND p.id = c.program_id AND p.status = 'active'
+              AND c.owner_id IS DISTINCT FROM p_customer_id
+              AND (p.max_rewards_per_referrer IS NULL OR c.reward_count < p.max_rewards_per_referrer)
+            RETURNING c.owner_id, p.id, p.currency, p.referrer_reward, p.referee_reward, p.funding_account_id
+            INTO v_code;
+            EXIT claim WHEN FOUND;
+            SELECT CASE
+                       WHEN p.status <> 'active' THEN 'code_inactive'
+                       WHEN c.owner_id IS NOT DISTINCT FROM p_customer_id THEN 'self_referral'
+                       WHEN c.reward_count >= p.max_rewards_per_referrer THEN 'referrer_cap_reached'
+                   END
+            INTO v_result.status
+            FROM referral_codes c JOIN programs p ON p.id = c.program_id
+            WHERE c.code = p_code;
+            IF NOT FOUND THEN
+                v_result.status := 'code_not_found';
+            END IF;
+            EXIT work WHEN v_result.status IS NOT NULL;
+        END LOOP;
 
         -- The unique (program, referee) key is the last word on "rewarded once per program".
         INSERT INTO redemptions (id, program_id, code, referrer_id, referee_id, order_id, status, currency,
