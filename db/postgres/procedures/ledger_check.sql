@@ -1,5 +1,6 @@
--- Reconciliation over the whole ledger: one row per violation of DESIGN.md invariants 1-3
--- (and transfers whose accounts are in another currency). No rows means the ledger is sound.
+-- Reconciliation over the whole ledger: one row per violation of DESIGN.md invariants 1-3, transfers
+-- whose accounts are in another currency, and the references the schema leaves to the procedures
+-- instead of foreign keys. No rows means the ledger is sound.
 CREATE OR REPLACE FUNCTION ledger_check()
 RETURNS SETOF ledger_violation_row
 LANGUAGE plpgsql STABLE AS $$
@@ -61,6 +62,19 @@ BEGIN
     WHERE NOT EXISTS (SELECT 1 FROM accounts a WHERE a.id = t.debit_account_id)
        OR NOT EXISTS (SELECT 1 FROM accounts a WHERE a.id = t.credit_account_id)
        OR NOT EXISTS (SELECT 1 FROM accounts a WHERE a.id = t.customer_account_id AND a.kind = 'customer')
+    UNION ALL
+    -- Nor does a 'post' or 'void' row to the transfer it resolves (0002_lean_writes.sql).
+    SELECT 'resolves_a_pending_transfer', r.customer_account_id, r.currency,
+           format('transfer %s (%s) names %s, which is not a pending transfer', r.id, r.phase, r.pending_id)::varchar(400)
+    FROM transfers r
+    WHERE r.pending_id IS NOT NULL
+      AND NOT EXISTS (SELECT 1 FROM transfers t WHERE t.id = r.pending_id AND t.phase = 'pending')
+    UNION ALL
+    -- Nor a redemption to its referral code (same script).
+    SELECT 'redemption_code_exists', NULL::bigint, d.currency,
+           format('redemption %s names code %s, which does not exist', d.id, d.code)::varchar(400)
+    FROM redemptions d
+    WHERE NOT EXISTS (SELECT 1 FROM referral_codes c WHERE c.code = d.code)
     ) AS v (invariant, account_id, currency, detail);
 END;
 $$;

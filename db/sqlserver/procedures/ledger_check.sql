@@ -1,5 +1,6 @@
--- Reconciliation over the whole ledger: one row per violation of DESIGN.md invariants 1-3
--- (and transfers whose accounts are in another currency). No rows means the ledger is sound.
+-- Reconciliation over the whole ledger: one row per violation of DESIGN.md invariants 1-3, transfers
+-- whose accounts are in another currency, and the references the schema leaves to the procedures
+-- instead of foreign keys. No rows means the ledger is sound.
 -- A procedure cannot be selected from, so the trial balance (PG: FROM trial_balance()) is the
 -- same query as dbo.trial_balance, repeated here as the CTEs live, legs and tb.
 CREATE OR ALTER PROCEDURE dbo.ledger_check
@@ -88,6 +89,20 @@ BEGIN
             WHERE NOT EXISTS (SELECT 1 FROM dbo.accounts a WHERE a.id = t.debit_account_id)
                OR NOT EXISTS (SELECT 1 FROM dbo.accounts a WHERE a.id = t.credit_account_id)
                OR NOT EXISTS (SELECT 1 FROM dbo.accounts a WHERE a.id = t.customer_account_id AND a.kind = 'customer')
+            UNION ALL
+            -- Nor does a 'post' or 'void' row to the transfer it resolves (0003_lean_writes.sql).
+            SELECT 'resolves_a_pending_transfer', r.customer_account_id, r.currency,
+                   CAST(CONCAT(N'transfer ', r.id, N' (', r.phase, N') names ', r.pending_id,
+                               N', which is not a pending transfer') AS nvarchar(400))
+            FROM dbo.transfers r
+            WHERE r.pending_id IS NOT NULL
+              AND NOT EXISTS (SELECT 1 FROM dbo.transfers t WHERE t.id = r.pending_id AND t.phase = 'pending')
+            UNION ALL
+            -- Nor a redemption to its referral code (same script).
+            SELECT 'redemption_code_exists', CAST(NULL AS bigint), d.currency,
+                   CAST(CONCAT(N'redemption ', d.id, N' names code ', d.code, N', which does not exist') AS nvarchar(400))
+            FROM dbo.redemptions d
+            WHERE NOT EXISTS (SELECT 1 FROM dbo.referral_codes c WHERE c.code = d.code)
         ) AS v;
         COMMIT TRANSACTION;
     END TRY

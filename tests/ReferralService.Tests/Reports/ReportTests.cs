@@ -62,6 +62,42 @@ public sealed class ReportTests
     }
 
     [Test]
+    public async Task The_ledger_check_finds_a_post_row_that_resolves_no_pending_transfer()
+    {
+        if (!TestRun.Database.IsPostgres)
+        {
+            Assert.Ignore("Tampering is done with PostgreSQL SQL.");
+        }
+        // No foreign key guards pending_id any more (0002_lean_writes.sql): ledger_check must.
+        var (_, _, _, redemption) = await Scenario.RewardedPairAsync();
+        await using var connection = new NpgsqlConnection(TestRun.Database.ConnectionString);
+        await connection.OpenAsync();
+        async Task Repoint(string target)
+        {
+            await using var command = new NpgsqlCommand(
+                $"UPDATE transfers SET pending_id = {target} WHERE redemption_id = @redemption AND phase = 'post' AND kind = 'referee_reward'",
+                connection);
+            command.Parameters.AddWithValue("redemption", redemption);
+            Assert.That(await command.ExecuteNonQueryAsync(), Is.EqualTo(1));
+        }
+
+        await Repoint("id"); // the post row now names itself: not a pending transfer
+        try
+        {
+            using var finance = Api.Finance();
+            var check = await (await finance.GetAsync("/v1/reports/ledger-check")).ExpectAsync(HttpStatusCode.OK);
+            Assert.That(check.GetProperty("ok").GetBoolean(), Is.False);
+            Assert.That(check.GetProperty("violations").EnumerateArray().Select(v => v.Str("invariant")),
+                Does.Contain("resolves_a_pending_transfer"));
+        }
+        finally
+        {
+            await Repoint("(SELECT p.id FROM transfers p WHERE p.redemption_id = @redemption AND p.phase = 'pending' AND p.kind = 'referee_reward')");
+        }
+        await Ledger.AssertSoundAsync();
+    }
+
+    [Test]
     public async Task Reports_are_for_finance_and_admins_only()
     {
         using var merchant = Api.Merchant();
