@@ -265,15 +265,13 @@ def vmhwm(pid: int) -> int:
 
 SCENARIOS = [
     # name, baseline, description
-    ("pgbench-tpcb", None, "pgbench TPC-B (-M prepared), before the service"),
-    ("pgbench-select", None, "pgbench -S (-M prepared), before the service"),
+    ("pgbench-tpcb", None, "pgbench TPC-B (-M prepared)"),
+    ("pgbench-select", None, "pgbench -S (-M prepared)"),
     ("redeem", "pgbench-tpcb", "redeem: POST /v1/redemptions"),
     ("qualify", "pgbench-tpcb", "qualify: POST /v1/redemptions/{id}/qualify"),
     ("spend", "pgbench-tpcb", "spend: POST /v1/customers/{id}/spends"),
     ("validate", "pgbench-select", "validate: GET /v1/codes/{code}"),
     ("balance", "pgbench-select", "balance: GET /v1/customers/{id}/balance"),
-    ("pgbench-tpcb-end", None, "pgbench TPC-B again, after the service"),
-    ("pgbench-select-end", None, "pgbench -S again, after the service"),
     ("redeem-direct", "pgbench-tpcb", "redeem() called directly (pgbench -f)"),
     ("qualify-direct", "pgbench-tpcb", "qualify_redemption() called directly"),
     ("spend-direct", "pgbench-tpcb", "spend_credit() called directly"),
@@ -286,11 +284,13 @@ TARGET_P99_MS = 50.0
 TARGET_MEMORY_MB = 300.0
 
 
-def baseline_rps(results, name: str):
-    """A baseline's tps: the mean of its passes before and after the service scenarios (the shared
-    machine drifts by more than the targets' margins over a run), or the one pass there is."""
-    passes = [r["ok_rps"] for r in (results.get(name), results.get(name + "-end")) if r and r["ok_rps"] > 0]
-    return sum(passes) / len(passes) if passes else None
+def baseline_of(results, name: str, baseline: str):
+    """The pgbench tps a scenario is compared with: the pass run right before it (the shared host's
+    speed drifts during a run), or the run's first baseline pass when there is none."""
+    for candidate in (results.get(name + "-baseline"), results.get(baseline)):
+        if candidate and candidate["ok_rps"] > 0:
+            return candidate["ok_rps"]
+    return None
 
 
 def load(out: str, name: str):
@@ -336,6 +336,7 @@ def report(out: str) -> int:
                  "| CPU µs/req svc / pg | CPU % svc / pg / load / other / idle |")
     lines.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---|")
     results = {name: load(out, name) for name, _, _ in SCENARIOS}
+    results.update({name + "-baseline": load(out, name + "-baseline") for name, _, _ in SCENARIOS})
     for name, baseline, description in SCENARIOS:
         result = results[name]
         if result is None:
@@ -343,8 +344,9 @@ def report(out: str) -> int:
                 lines.append(f"| {description} | not run | | | | | | | | |")
             continue
         ratio = ""
-        if baseline and baseline_rps(results, baseline):
-            ratio = f"{result['ok_rps'] / baseline_rps(results, baseline):.2f}x {'TPC-B' if baseline == 'pgbench-tpcb' else '-S'}"
+        base = baseline_of(results, name, baseline) if baseline else None
+        if base:
+            ratio = f"{result['ok_rps'] / base:.2f}x {'TPC-B' if baseline == 'pgbench-tpcb' else '-S'} {base:.0f}"
         half = load(out, name + "-half")
         half_cells = f"{half['ok_rps']:.0f} | {ms(half['p99_us'])}" if half else " | "
         errors = result["errors"]
@@ -357,12 +359,6 @@ def report(out: str) -> int:
         lines.append("")
         lines.append(f"Warning: more than 10% of a core went to something else (other processes?) during: {', '.join(busy)}; "
                      "those rows are less trustworthy.")
-    for name, label in (("pgbench-tpcb", "TPC-B"), ("pgbench-select", "-S")):
-        before, after = results.get(name), results.get(name + "-end")
-        if before and after:
-            lines.append("")
-            lines.append(f"Baseline {label}: {before['ok_rps']:.0f} tps before the service, {after['ok_rps']:.0f} after; "
-                         f"ratios use the mean, {baseline_rps(results, name):.0f}.")
     lines.append("")
     memory = load(out, "memory")
     memory_mb = memory["vmhwm_kb"] / 1024 if memory else None
@@ -380,7 +376,7 @@ def report(out: str) -> int:
     for name, baseline, _ in SCENARIOS:
         if not baseline or name not in HTTP_SCENARIOS:
             continue
-        result, base = results.get(name), baseline_rps(results, baseline)
+        result, base = results.get(name), baseline_of(results, name, baseline)
         if not result or not base:
             continue
         ratio = result["ok_rps"] / base
@@ -397,8 +393,8 @@ def report(out: str) -> int:
     lines.append("")
     lines.append("Columns: ok req/s = 2xx responses per second at full load; p50/p99 = latency percentiles of all "
                  "responses at full load; errors = non-2xx responses plus socket errors and timeouts; vs baseline = "
-                 "ok req/s over pgbench's tps in the same run, the mean of its passes before and after the service "
-                 "(writes vs TPC-B, reads vs -S); ½-rate = the same "
+                 "ok req/s over the tps of a pgbench pass run right before it (its tps follows the ratio; "
+                 "writes vs TPC-B, reads vs -S); ½-rate = the same "
                  "scenario paced at half its full-load rate; CPU µs/req = CPU time of the service and of PostgreSQL per ok "
                  "request (or pgbench transaction); CPU % = % of one core (the machine has "
                  f"{os.cpu_count()}) used during the full-load pass by the service, PostgreSQL (all its processes), the "
