@@ -62,6 +62,7 @@ pg_stat_statements.max = 5000
 track_io_timing = on
 log_checkpoints = on
 log_lock_waits = on
+log_autovacuum_min_duration = 0
 CONF
     as_owner "$bindir/pg_ctl" -D "$data" -l "$data/server.log" -w -t 60 start >/dev/null
     as_owner "$bindir/psql" -h 127.0.0.1 -p "$port" -U postgres -d postgres -qc "CREATE DATABASE referral" >/dev/null

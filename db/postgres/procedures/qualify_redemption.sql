@@ -55,7 +55,7 @@ BEGIN
         -- Post both pending rewards, one customer account at a time in owner id order (the order every
         -- procedure locks accounts in); each update takes its row lock itself.
         FOR v_leg IN
-            SELECT t.id, t.debit_account_id, t.credit_account_id, t.amount, t.currency, t.kind
+            SELECT t.id, t.debit_account_id, t.credit_account_id, t.customer_account_id, t.amount, t.currency, t.kind
             FROM transfers t JOIN accounts a ON a.id = t.credit_account_id
             WHERE t.redemption_id = p_id AND t.phase = 'pending'
             ORDER BY a.owner_id
@@ -66,7 +66,7 @@ BEGIN
             WHERE a.id = v_leg.credit_account_id;
             INSERT INTO transfers (debit_account_id, credit_account_id, customer_account_id, amount, currency, phase,
                                    pending_id, kind, redemption_id, created_at)
-            VALUES (v_leg.debit_account_id, v_leg.credit_account_id, v_leg.credit_account_id, v_leg.amount,
+            VALUES (v_leg.debit_account_id, v_leg.credit_account_id, v_leg.customer_account_id, v_leg.amount,
                     v_leg.currency, 'post', v_leg.id, v_leg.kind, p_id, now());
         END LOOP;
     END work;
