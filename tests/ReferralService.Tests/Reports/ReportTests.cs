@@ -49,10 +49,7 @@ public sealed class ReportTests
         await Tamper(+1);
         try
         {
-            using var finance = Api.Finance();
-            var check = await (await finance.GetAsync("/v1/reports/ledger-check")).ExpectAsync(HttpStatusCode.OK);
-            Assert.That(check.GetProperty("ok").GetBoolean(), Is.False);
-            Assert.That(check.GetProperty("violations").EnumerateArray().Select(v => v.Str("invariant")), Does.Contain("stored_balance_matches"));
+            await AssertLedgerCheckFindsAsync("stored_balance_matches");
         }
         finally
         {
@@ -84,11 +81,7 @@ public sealed class ReportTests
         await Repoint("id"); // the post row now names itself: not a pending transfer
         try
         {
-            using var finance = Api.Finance();
-            var check = await (await finance.GetAsync("/v1/reports/ledger-check")).ExpectAsync(HttpStatusCode.OK);
-            Assert.That(check.GetProperty("ok").GetBoolean(), Is.False);
-            Assert.That(check.GetProperty("violations").EnumerateArray().Select(v => v.Str("invariant")),
-                Does.Contain("resolves_a_pending_transfer"));
+            await AssertLedgerCheckFindsAsync("resolves_a_pending_transfer");
         }
         finally
         {
@@ -104,6 +97,14 @@ public sealed class ReportTests
         await (await merchant.GetAsync("/v1/reports/trial-balance")).ExpectProblemAsync(HttpStatusCode.Forbidden, "forbidden");
         using var admin = Api.Admin();
         await (await admin.GetAsync("/v1/reports/ledger-check")).ExpectAsync(HttpStatusCode.OK);
+    }
+
+    private static async Task AssertLedgerCheckFindsAsync(string invariant)
+    {
+        using var finance = Api.Finance();
+        var check = await (await finance.GetAsync("/v1/reports/ledger-check")).ExpectAsync(HttpStatusCode.OK);
+        Assert.That(check.GetProperty("ok").GetBoolean(), Is.False);
+        Assert.That(check.GetProperty("violations").EnumerateArray().Select(v => v.Str("invariant")), Does.Contain(invariant));
     }
 
     private static async Task<(long PostedDebits, long PostedCredits, long PendingDebits, long PendingCredits)> TotalsAsync(HttpClient finance, string currency)
