@@ -73,7 +73,7 @@ internal sealed class Db
             return await pipeline.ExecuteAsync(async ctx =>
             {
                 ctx.Properties.Set(CommandSent, false);
-                await using var connection = await dialect.OpenConnectionAsync(ctx.CancellationToken).ConfigureAwait(false);
+                await using var connection = await dialect.OpenConnectionAsync(procedure, ctx.CancellationToken).ConfigureAwait(false);
                 ctx.Properties.Set(CommandSent, true);
                 var command = new CommandDefinition(text, parameters, commandTimeout: commandTimeout, commandType: type,
                     cancellationToken: ctx.CancellationToken);

@@ -6,7 +6,8 @@ namespace ReferralService.Data;
 /// <summary>Everything that differs between the two engines, in one place per engine.</summary>
 internal interface IDbDialect
 {
-    ValueTask<DbConnection> OpenConnectionAsync(CancellationToken ct);
+    /// <summary>An open connection to call <paramref name="procedure"/> on.</summary>
+    ValueTask<DbConnection> OpenConnectionAsync(Procedure procedure, CancellationToken ct);
 
     /// <summary>How this engine calls a procedure: command text and command type.</summary>
     (string Text, CommandType Type) Call(Procedure procedure);

@@ -5,10 +5,30 @@ using Npgsql;
 
 namespace ReferralService.Data;
 
-/// <summary>PostgreSQL: procedures are functions, called as SELECT * FROM name(p_x => @x, ...).</summary>
-internal sealed class PostgresDialect(string connectionString) : IDbDialect, IDisposable
+/// <summary>
+/// PostgreSQL: procedures are functions, called as SELECT * FROM name(p_x => @x, ...). Two pools on one
+/// connection string. Writes and long reads hold a server connection each. Lookups are multiplexed: many
+/// callers' commands share a few connections and reach the server in batches (fewer system calls and
+/// wake-ups). Reports stay off that pool, since every lookup queued behind a long query would wait for it.
+/// </summary>
+internal sealed class PostgresDialect : IDbDialect, IDisposable
 {
-    private readonly NpgsqlDataSource dataSource = NpgsqlDataSource.Create(Tuned(connectionString));
+    private readonly string connectionString;
+    private readonly NpgsqlDataSource dataSource;
+    private readonly NpgsqlDataSource lookups;
+
+    public PostgresDialect(string connectionString)
+    {
+        this.connectionString = connectionString;
+        var given = new DbConnectionStringBuilder { ConnectionString = connectionString };
+        var tuned = Tuned(connectionString, given);
+        dataSource = NpgsqlDataSource.Create(tuned.ConnectionString);
+        if (!Given(given, "Multiplexing"))
+        {
+            tuned.Multiplexing = true;
+        }
+        lookups = NpgsqlDataSource.Create(tuned.ConnectionString);
+    }
 
     /// <summary>
     /// Defaults for a connection that only ever calls procedures, unless the connection string says
@@ -16,23 +36,24 @@ internal sealed class PostgresDialect(string connectionString) : IDbDialect, IDi
     /// state, and it would throw away PL/pgSQL's cached plans on every request), and the few call
     /// statements prepared on the server after a few uses.
     /// </summary>
-    private static string Tuned(string connectionString)
+    private static NpgsqlConnectionStringBuilder Tuned(string connectionString, DbConnectionStringBuilder given)
     {
-        var given = new DbConnectionStringBuilder { ConnectionString = connectionString };
         var tuned = new NpgsqlConnectionStringBuilder(connectionString);
-        if (!given.ContainsKey("No Reset On Close") && !given.ContainsKey("NoResetOnClose"))
+        if (!Given(given, "No Reset On Close", "NoResetOnClose"))
         {
             tuned.NoResetOnClose = true;
         }
-        if (!given.ContainsKey("Max Auto Prepare") && !given.ContainsKey("MaxAutoPrepare"))
+        if (!Given(given, "Max Auto Prepare", "MaxAutoPrepare"))
         {
             tuned.MaxAutoPrepare = 32;
         }
-        return tuned.ConnectionString;
+        return tuned;
     }
 
-    public async ValueTask<DbConnection> OpenConnectionAsync(CancellationToken ct) =>
-        await dataSource.OpenConnectionAsync(ct).ConfigureAwait(false);
+    private static bool Given(DbConnectionStringBuilder given, params string[] keys) => keys.Any(given.ContainsKey);
+
+    public async ValueTask<DbConnection> OpenConnectionAsync(Procedure procedure, CancellationToken ct) =>
+        await (procedure.Lookup ? lookups : dataSource).OpenConnectionAsync(ct).ConfigureAwait(false);
 
     // CommandType.StoredProcedure would send CALL, which returns no rows: always a text SELECT.
     public (string Text, CommandType Type) Call(Procedure procedure) =>
@@ -51,9 +72,17 @@ internal sealed class PostgresDialect(string connectionString) : IDbDialect, IDi
         _ => false,
     };
 
-    public void ClearPool() => dataSource.Clear();
+    public void ClearPool()
+    {
+        dataSource.Clear();
+        lookups.Clear();
+    }
 
-    public void Dispose() => dataSource.Dispose();
+    public void Dispose()
+    {
+        dataSource.Dispose();
+        lookups.Dispose();
+    }
 
     public void Migrate(string scriptsRoot)
     {

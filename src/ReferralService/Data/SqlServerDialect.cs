@@ -16,7 +16,7 @@ internal sealed class SqlServerDialect(string connectionString) : IDbDialect
     private static readonly HashSet<int> Transient =
         [-2, 20, 64, 233, 4060, 4221, 10053, 10054, 10060, 10928, 10929, 40143, 40197, 40501, 40540, 40613, 42108, 42109, 49918, 49919, 49920];
 
-    public async ValueTask<DbConnection> OpenConnectionAsync(CancellationToken ct)
+    public async ValueTask<DbConnection> OpenConnectionAsync(Procedure procedure, CancellationToken ct)
     {
         var connection = new SqlConnection(connectionString);
         try

@@ -5,9 +5,9 @@ using ReferralService.Tests.Support;
 namespace ReferralService.Tests.Resilience;
 
 /// <summary>
-/// One client of the stress run: a random mix of redeem, qualify, reverse, spend and spend-reverse
-/// on a shared pool of customers. Every request carries an Idempotency-Key; some are sent twice on
-/// purpose, and any 503 is retried with the same key until the answer is definitive.
+/// One client of the stress run: a random mix of redeem, qualify, reverse, spend, spend-reverse and
+/// balance reads on a shared pool of customers. Every write carries an Idempotency-Key; some are sent
+/// twice on purpose, and any 503 is retried (a write with the same key) until the answer is definitive.
 /// </summary>
 internal sealed class StressClient(HttpClient http, LedgerModel model, Random random, string[] codes, string[] customers, string runId)
 {
@@ -22,25 +22,29 @@ internal sealed class StressClient(HttpClient http, LedgerModel model, Random ra
         for (var i = 0; i < operations && !ct.IsCancellationRequested; i++)
         {
             var roll = random.Next(100);
-            if (roll < 35)
+            if (roll < 33)
             {
                 await RedeemAsync(ct);
             }
-            else if (roll < 60)
+            else if (roll < 56)
             {
                 await QualifyAsync(ct);
             }
-            else if (roll < 70)
+            else if (roll < 65)
             {
                 await ReverseAsync(ct);
             }
-            else if (roll < 90)
+            else if (roll < 83)
             {
                 await SpendAsync(ct);
             }
-            else
+            else if (roll < 92)
             {
                 await ReverseSpendAsync(ct);
+            }
+            else
+            {
+                await ReadBalanceAsync(ct);
             }
         }
     }
@@ -135,6 +139,30 @@ internal sealed class StressClient(HttpClient http, LedgerModel model, Random ra
         else
         {
             Expect(status, body, "invalid_state");
+        }
+    }
+
+    /// <summary>A balance read (a lookup: PostgreSQL's multiplexed pool) answers 200 or, while the server is away, 503.</summary>
+    private async Task ReadBalanceAsync(CancellationToken ct)
+    {
+        var customer = customers[random.Next(customers.Length)];
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while (true)
+        {
+            Requests++;
+            using var response = await http.GetAsync($"/v1/customers/{customer}/balance", ct);
+            var text = await response.Content.ReadAsStringAsync(ct);
+            if (response.StatusCode == HttpStatusCode.OK)
+            {
+                var balance = JsonDocument.Parse(text).RootElement;
+                Assert.That(balance.Str("customerId"), Is.EqualTo(customer), text);
+                Assert.That(balance.GetProperty("balances").EnumerateArray().All(b => b.GetProperty("available").GetInt64() >= 0), text);
+                return;
+            }
+            Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.ServiceUnavailable), text);
+            Unavailable++;
+            Assert.That(DateTime.UtcNow, Is.LessThan(deadline), $"balance of {customer} stayed unavailable: {text}");
+            await Task.Delay(100 + random.Next(200), ct);
         }
     }
 
