@@ -13,6 +13,7 @@ builder.Services.AddReferralData(builder.Configuration);
 builder.Services.AddReferralAuth();
 builder.Services.AddReferralProblemDetails();
 builder.Services.AddReferralRateLimits();
+builder.Services.AddIdempotencyKeyPurge();
 builder.Services.AddReferralOpenApi();
 builder.Services.AddValidation();
 builder.Services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database");

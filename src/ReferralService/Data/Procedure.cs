@@ -46,11 +46,12 @@ internal static class Procedures
     public static readonly Procedure TrialBalance = Procedure.Reads("trial_balance");
     public static readonly Procedure LedgerCheck = Procedure.Reads("ledger_check");
     public static readonly Procedure HealthCheck = Procedure.LooksUp("health_check");
+    public static readonly Procedure PurgeIdempotencyKeys = Procedure.Writes("purge_idempotency_keys", "before", "batch_size");
 
     public static IReadOnlyList<Procedure> All { get; } =
     [
         CreateProgram, GetProgram, UpdateProgram, GetOrCreateReferralCode, CheckCode, Redeem, QualifyRedemption,
         ReverseRedemption, GetRedemption, GetBalances, ListTransactions, SpendCredit, ReverseSpend, TrialBalance,
-        LedgerCheck, HealthCheck,
+        LedgerCheck, HealthCheck, PurgeIdempotencyKeys,
     ];
 }

@@ -14,7 +14,7 @@ internal static class OpenApiSetup
                 Title = "ReferralService",
                 Version = "v1",
                 Description = "Referral codes, redemptions and a two-sided credit ledger. Amounts are integers in minor units. "
-                    + "Every state-changing POST accepts an Idempotency-Key header. Errors are RFC 9457 ProblemDetails with a stable `code`.",
+                    + "Every state-changing POST accepts an Idempotency-Key header; a key replays its first answer for 24 hours. Errors are RFC 9457 ProblemDetails with a stable `code`.",
             });
             options.AddSecurityDefinition("Bearer", new OpenApiSecurityScheme
             {

@@ -1,4 +1,5 @@
 using System.Net;
+using Npgsql;
 using ReferralService.Tests.Support;
 
 namespace ReferralService.Tests.Platform;
@@ -51,6 +52,51 @@ public sealed class IdempotencyTests
         await (await merchant.PostAsync($"/v1/redemptions/{Guid.NewGuid()}/reverse", new { reason = "x" }, "key-reused"))
             .ExpectProblemAsync(HttpStatusCode.UnprocessableEntity, "idempotency_key_reused");
         Assert.That(await Scenario.BalanceAsync(friend), Is.EqualTo((900L, 0L)));
+    }
+
+    [Test]
+    public async Task A_key_older_than_24_hours_is_purged_and_a_younger_one_still_guards_its_request()
+    {
+        if (!TestRun.Database.IsPostgres)
+        {
+            Assert.Ignore("Ageing a key is done with PostgreSQL SQL.");
+        }
+        var (_, _, friend, _) = await Scenario.RewardedPairAsync(refereeReward: 1000);
+        using var merchant = Api.Merchant();
+        var spends = $"/v1/customers/{friend}/spends";
+        var old = $"old-{Guid.NewGuid():N}";
+        var young = $"young-{Guid.NewGuid():N}";
+        await (await merchant.PostAsync(spends, new { amount = 100, currency = "USD", orderId = $"{old}-1" }, old)).ExpectAsync(HttpStatusCode.Created);
+        await (await merchant.PostAsync(spends, new { amount = 100, currency = "USD", orderId = $"{young}-1" }, young)).ExpectAsync(HttpStatusCode.Created);
+
+        await using var connection = new NpgsqlConnection(TestRun.Database.ConnectionString);
+        await connection.OpenAsync();
+        async Task<long> KeysAsync(string key)
+        {
+            await using var count = new NpgsqlCommand("SELECT count(*) FROM idempotency_keys WHERE key = @key", connection);
+            count.Parameters.AddWithValue("key", key);
+            return (long)(await count.ExecuteScalarAsync())!;
+        }
+        await using (var age = new NpgsqlCommand("UPDATE idempotency_keys SET created_at = created_at - interval '25 hours' WHERE key = @key", connection))
+        {
+            age.Parameters.AddWithValue("key", old);
+            Assert.That(await age.ExecuteNonQueryAsync(), Is.EqualTo(1));
+        }
+
+        // The purge runs every second in tests (ServiceFactory).
+        var deadline = DateTime.UtcNow.AddSeconds(20);
+        while (await KeysAsync(old) > 0 && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(200);
+        }
+        Assert.That(await KeysAsync(old), Is.Zero, "the aged key was not purged");
+        Assert.That(await KeysAsync(young), Is.EqualTo(1), "a key younger than 24 h was purged");
+
+        // The purged key is free again; the young one still refuses another request.
+        await (await merchant.PostAsync(spends, new { amount = 50, currency = "USD", orderId = $"{old}-2" }, old)).ExpectAsync(HttpStatusCode.Created);
+        await (await merchant.PostAsync(spends, new { amount = 50, currency = "USD", orderId = $"{young}-2" }, young))
+            .ExpectProblemAsync(HttpStatusCode.UnprocessableEntity, "idempotency_key_reused");
+        Assert.That(await Scenario.BalanceAsync(friend), Is.EqualTo((750L, 0L)));
     }
 
     [Test]
