@@ -23,7 +23,8 @@ internal sealed class PostgresDialect : IDbDialect, IDisposable
         var given = new DbConnectionStringBuilder { ConnectionString = connectionString };
         var tuned = Tuned(connectionString, given);
         dataSource = NpgsqlDataSource.Create(tuned.ConnectionString);
-        if (!Given(given, "Multiplexing"))
+        // Multiplexing needs pooling; a connection string that turns pooling off gets two plain sources.
+        if (!Given(given, "Multiplexing") && tuned.Pooling)
         {
             tuned.Multiplexing = true;
         }
