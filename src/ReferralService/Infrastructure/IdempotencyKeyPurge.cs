@@ -1,5 +1,6 @@
 using System.ComponentModel.DataAnnotations;
 using System.Data.Common;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using ReferralService.Data;
 
@@ -68,7 +69,7 @@ internal static class IdempotencyKeyPurgeSetup
     public static IServiceCollection AddIdempotencyKeyPurge(this IServiceCollection services)
     {
         services.AddOptions<IdempotencyOptions>().BindConfiguration("Idempotency").ValidateDataAnnotations().ValidateOnStart();
-        services.AddSingleton(TimeProvider.System);
+        services.TryAddSingleton(TimeProvider.System);
         services.AddHostedService<IdempotencyKeyPurge>();
         return services;
     }
