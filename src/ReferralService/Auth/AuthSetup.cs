@@ -14,8 +14,17 @@ internal static class AuthSetup
         services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer(options =>
         {
             options.MapInboundClaims = false;
+            options.SaveToken = false; // nothing reads the raw token back from the authentication properties
             options.TokenValidationParameters.RoleClaimType = "role";
             options.TokenValidationParameters.NameClaimType = "sub";
+        });
+        // Keys from configuration (SigningKeys) arrive as a lazy sequence that reads the configuration and
+        // decodes every key again each time it is enumerated, and the handler enumerates it on every request.
+        // Read them once: the same key objects then also keep their cached signature providers.
+        services.PostConfigure<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme, options =>
+        {
+            var parameters = options.TokenValidationParameters;
+            parameters.IssuerSigningKeys = parameters.IssuerSigningKeys?.ToArray();
         });
         services.AddSingleton<IValidateOptions<JwtBearerOptions>, BearerOptionsValidator>();
         services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme).ValidateOnStart();

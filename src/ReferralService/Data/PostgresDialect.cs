@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Data;
 using System.Data.Common;
 using DbUp;
@@ -16,6 +17,7 @@ internal sealed class PostgresDialect : IDbDialect, IDisposable
     private readonly string connectionString;
     private readonly NpgsqlDataSource dataSource;
     private readonly NpgsqlDataSource lookups;
+    private readonly ConcurrentDictionary<string, string> calls = new();
 
     public PostgresDialect(string connectionString)
     {
@@ -56,9 +58,11 @@ internal sealed class PostgresDialect : IDbDialect, IDisposable
     public async ValueTask<DbConnection> OpenConnectionAsync(Procedure procedure, CancellationToken ct) =>
         await (procedure.Lookup ? lookups : dataSource).OpenConnectionAsync(ct).ConfigureAwait(false);
 
-    // CommandType.StoredProcedure would send CALL, which returns no rows: always a text SELECT.
+    // CommandType.StoredProcedure would send CALL, which returns no rows: always a text SELECT, built once
+    // per procedure.
     public (string Text, CommandType Type) Call(Procedure procedure) =>
-        ($"SELECT * FROM {procedure.Name}({string.Join(", ", procedure.Parameters.Select(p => $"p_{p} => @{p}"))})",
+        (calls.GetOrAdd(procedure.Name, static (_, p) =>
+            $"SELECT * FROM {p.Name}({string.Join(", ", p.Parameters.Select(x => $"p_{x} => @{x}"))})", procedure),
             CommandType.Text);
 
     // 40001 serialization_failure, 40P01 deadlock_detected: the server rolled the transaction back.
