@@ -1,6 +1,7 @@
 using Microsoft.SqlServer.TransactSql.ScriptDom;
 using Npgsql;
 using ReferralService.Data;
+using ReferralService.Tests.Data.TSql;
 using ReferralService.Tests.Support;
 
 namespace ReferralService.Tests.Data;
@@ -27,7 +28,8 @@ public sealed class ParityTests
     public void Both_engines_have_the_same_procedure_files()
     {
         static IEnumerable<string> Names(string folder) =>
-            Directory.EnumerateFiles(Path.Combine(folder, "procedures"), "*.sql").Select(Path.GetFileName).Order()!;
+            Directory.EnumerateFiles(Path.Combine(folder, "procedures"), "*.sql", SearchOption.AllDirectories)
+                .Select(path => Path.GetRelativePath(folder, path)).Order(StringComparer.Ordinal);
 
         Assert.That(Names(SqlServerFolder), Is.EqualTo(Names(PostgresFolder)));
     }
@@ -35,18 +37,8 @@ public sealed class ParityTests
     [Test]
     public void Sql_server_procedures_take_the_parameters_the_data_layer_passes()
     {
-        var declared = new Dictionary<string, List<string>>();
-        foreach (var path in Directory.EnumerateFiles(Path.Combine(SqlServerFolder, "procedures"), "*.sql"))
-        {
-            using var reader = new StreamReader(path);
-            var tree = new TSql160Parser(initialQuotedIdentifiers: true).Parse(reader, out _);
-            var visitor = new ProcedureVisitor();
-            tree.Accept(visitor);
-            foreach (var (name, parameters) in visitor.Procedures)
-            {
-                declared[name] = parameters;
-            }
-        }
+        var declared = Catalog.Deployed().Procedures.ToDictionary(
+            p => p.Key.Replace("dbo.", "", StringComparison.Ordinal), p => p.Value.Select(x => x.Name.TrimStart('@')).ToList());
 
         Assert.Multiple(() =>
         {
@@ -88,18 +80,5 @@ public sealed class ParityTests
                 Assert.That(parameters, Is.EqualTo(procedure.Parameters), procedure.Name);
             }
         });
-    }
-
-    private sealed class ProcedureVisitor : TSqlFragmentVisitor
-    {
-        public List<(string Name, List<string> Parameters)> Procedures { get; } = [];
-
-        public override void Visit(CreateOrAlterProcedureStatement node) => Add(node);
-
-        public override void Visit(CreateProcedureStatement node) => Add(node);
-
-        private void Add(ProcedureStatementBody node) => Procedures.Add((
-            node.ProcedureReference.Name.BaseIdentifier.Value,
-            [.. node.Parameters.Select(p => p.VariableName.Value.TrimStart('@'))]));
     }
 }
