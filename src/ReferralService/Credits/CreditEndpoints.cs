@@ -83,7 +83,7 @@ internal static class CreditEndpoints
             return Problems.Invalid(nameof(customerId), Inputs.CustomerIdRule);
         }
         var idempotency = Idempotency.For(http, nameof(SpendCredit), customerId, request);
-        var row = await store.SpendAsync(Guid.CreateVersion7(), customerId, request, idempotency, ct);
+        var row = await store.SpendAsync(store.NewId(), customerId, request, idempotency, ct);
         return row.Status switch
         {
             "ok" => TypedResults.Created($"/v1/customers/{customerId}/spends/{row.Id}", row.ToResponse()),

@@ -5,6 +5,8 @@ namespace ReferralService.Credits;
 
 internal sealed class CreditStore(Db db)
 {
+    public Guid NewId() => db.NewId();
+
     public Task<IReadOnlyList<BalanceRow>> GetBalancesAsync(string customerId, CancellationToken ct) =>
         db.QueryAsync<BalanceRow>(Procedures.GetBalances, [customerId], ct);
 

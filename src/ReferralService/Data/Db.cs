@@ -35,6 +35,8 @@ internal sealed class Db
             .Build();
     }
 
+    public Guid NewId() => dialect.NewId();
+
     public Task<T> QuerySingleAsync<T>(Procedure procedure, object?[] arguments, bool idempotent, CancellationToken ct) =>
         RunAsync(procedure, arguments, idempotent, (connection, command) => connection.QuerySingleAsync<T>(command), ct);
 
@@ -81,10 +83,9 @@ internal sealed class Db
                 {
                     return await execute(connection, command).ConfigureAwait(false);
                 }
-                catch (Exception ex) when (dialect.IsTransient(ex) && !dialect.IsCertainRollback(ex))
+                catch (Exception ex) when (dialect.IsConnectionLost(ex, connection))
                 {
-                    // The connection or the server went away: the rest of the pool is likely dead too.
-                    dialect.ClearPool();
+                    dialect.ClearPool(connection);
                     throw;
                 }
             }, context).ConfigureAwait(false);

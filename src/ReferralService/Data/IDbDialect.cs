@@ -18,8 +18,18 @@ internal interface IDbDialect
     /// <summary>A fault that may pass (connection lost, failover, server restarting).</summary>
     bool IsTransient(Exception exception);
 
-    /// <summary>Drops pooled connections, so that after a failover or restart no request draws a dead one.</summary>
-    void ClearPool();
+    /// <summary>
+    /// The call failed because its connection was lost (server restart, failover, network), so the pool's
+    /// other connections are likely dead too. Not for a command timeout, a deadlock or a lock timeout: the
+    /// server rolled back or cancelled the call and the session lives on.
+    /// </summary>
+    bool IsConnectionLost(Exception exception, DbConnection connection);
+
+    /// <summary>Drops the pooled connections of this service's connection string, so that no request draws a dead one.</summary>
+    void ClearPool(DbConnection connection);
+
+    /// <summary>A new id for a row, ascending in this engine's uniqueidentifier/uuid order (clustered keys fill pages in order).</summary>
+    Guid NewId();
 
     void Migrate(string scriptsRoot);
 }

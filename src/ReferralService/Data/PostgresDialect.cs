@@ -77,7 +77,12 @@ internal sealed class PostgresDialect : IDbDialect, IDisposable
         _ => false,
     };
 
-    public void ClearPool()
+    // Npgsql breaks the connection when the server or the network goes away; a command timeout cancels
+    // the statement and keeps the connection (unless the cancellation itself fails, which breaks it).
+    public bool IsConnectionLost(Exception exception, DbConnection connection) =>
+        IsTransient(exception) && !IsCertainRollback(exception) && exception.InnerException is not TimeoutException;
+
+    public void ClearPool(DbConnection connection)
     {
         dataSource.Clear();
         lookups.Clear();
@@ -88,6 +93,9 @@ internal sealed class PostgresDialect : IDbDialect, IDisposable
         dataSource.Dispose();
         lookups.Dispose();
     }
+
+    // Version 7: the time comes first in uuid order, as PostgreSQL compares uuids byte by byte.
+    public Guid NewId() => Guid.CreateVersion7();
 
     public void Migrate(string scriptsRoot)
     {

@@ -1,5 +1,6 @@
 using System.Data;
 using System.Data.Common;
+using System.Security.Cryptography;
 using DbUp;
 using Microsoft.Data.SqlClient;
 
@@ -39,10 +40,63 @@ internal sealed class SqlServerDialect(string connectionString) : IDbDialect
     public bool IsTransient(Exception exception) =>
         exception is SqlException sql && sql.Errors.Cast<SqlError>().Any(e => CertainRollback.Contains(e.Number) || Transient.Contains(e.Number));
 
-    public void ClearPool() => SqlConnection.ClearAllPools();
+    // Lost means SqlClient closed the connection: a network error, or a server error of severity 20 or
+    // more, which ends the session. A command timeout (-2) only sends an attention: the server cancels
+    // the batch (XACT_ABORT ON rolls its transaction back) and the session stays open, so under blocking
+    // many timeouts would otherwise empty a pool of good connections. Deadlocks (1205) and lock timeouts
+    // (1222) likewise leave the session as it was.
+    public bool IsConnectionLost(Exception exception, DbConnection connection) =>
+        exception is SqlException sql && (connection.State != ConnectionState.Open || sql.Class >= 20);
+
+    // Only this connection string's pool: ClearAllPools would also empty pools this service does not own.
+    public void ClearPool(DbConnection connection) => SqlConnection.ClearPool((SqlConnection)connection);
+
+    // programs, redemptions and spends are clustered on their uniqueidentifier id. SQL Server compares
+    // uniqueidentifiers by bytes 10-15 of the .NET layout first (then 8-9, 6-7, 4-5, 0-3: SqlGuid's order),
+    // where a version 7 id holds random bits, so v7 ids would land at random pages. These ids put the same
+    // 48-bit Unix millisecond time in bytes 10-15, most significant first, and random bits elsewhere; the
+    // version nibble says 8 (RFC 9562's custom layout), since they are not v7.
+    public Guid NewId() => SqlServerIds.New(DateTimeOffset.UtcNow);
 
     public void Migrate(string scriptsRoot)
     {
-        Migrations.Deploy(DeployChanges.To.SqlDatabase(connectionString), Path.Combine(scriptsRoot, "sqlserver"));
+        var engineFolder = Path.Combine(scriptsRoot, "sqlserver");
+        Prepare(Path.Combine(engineFolder, "prerequisites.sql"));
+        Migrations.Deploy(DeployChanges.To.SqlDatabase(connectionString), engineFolder);
+    }
+
+    // Compatibility level and snapshot isolation, checked (and set where the login may) outside any
+    // transaction, before DbUp: see db/sqlserver/prerequisites.sql.
+    private void Prepare(string script)
+    {
+        using var connection = new SqlConnection(connectionString);
+        connection.Open();
+        using var command = new SqlCommand(File.ReadAllText(script), connection) { CommandTimeout = 120 };
+        try
+        {
+            command.ExecuteNonQuery();
+        }
+        catch (SqlException ex) when (ex.Number == 50000)
+        {
+            throw new InvalidOperationException(ex.Message, ex);
+        }
+    }
+}
+
+/// <summary>Ids in SQL Server's uniqueidentifier order (see <see cref="SqlServerDialect.NewId"/>).</summary>
+internal static class SqlServerIds
+{
+    public static Guid New(DateTimeOffset now)
+    {
+        Span<byte> bytes = stackalloc byte[16];
+        RandomNumberGenerator.Fill(bytes[..10]);
+        var milliseconds = now.ToUnixTimeMilliseconds();
+        for (var i = 0; i < 6; i++)
+        {
+            bytes[15 - i] = (byte)(milliseconds >> (8 * i));
+        }
+        bytes[7] = (byte)((bytes[7] & 0x0F) | 0x80); // version 8: the high nibble of the third field
+        bytes[8] = (byte)((bytes[8] & 0x3F) | 0x80); // RFC 9562 variant
+        return new Guid(bytes);
     }
 }

@@ -23,7 +23,7 @@ internal static class ProgramEndpoints
         CreateProgramRequest request, ProgramStore store, HttpContext http, CancellationToken ct)
     {
         var idempotency = Idempotency.For(http, nameof(CreateProgram), "", request);
-        var row = await store.CreateAsync(Guid.CreateVersion7(), request, idempotency, ct);
+        var row = await store.CreateAsync(store.NewId(), request, idempotency, ct);
         return row.Status switch
         {
             "ok" => TypedResults.Created($"/v1/programs/{row.Id}", row.ToResponse()),

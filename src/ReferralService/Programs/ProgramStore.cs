@@ -5,6 +5,8 @@ namespace ReferralService.Programs;
 
 internal sealed class ProgramStore(Db db)
 {
+    public Guid NewId() => db.NewId();
+
     public Task<ProgramRow> CreateAsync(Guid id, CreateProgramRequest r, Idempotency idempotency, CancellationToken ct) =>
         db.QuerySingleAsync<ProgramRow>(Procedures.CreateProgram,
             [id, r.Name, r.Currency, r.ReferrerReward, r.RefereeReward, r.MinimumOrderAmount, r.MaxRewardsPerReferrer, .. idempotency.Arguments],

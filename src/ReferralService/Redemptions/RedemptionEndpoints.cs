@@ -25,7 +25,7 @@ internal static class RedemptionEndpoints
     private static async Task<Results<Created<RedemptionResponse>, ProblemHttpResult>> Redeem(
         RedeemRequest request, RedemptionStore store, HttpContext http, CancellationToken ct)
     {
-        var row = await store.RedeemAsync(Guid.CreateVersion7(), request, Idempotency.For(http, nameof(Redeem), "", request), ct);
+        var row = await store.RedeemAsync(store.NewId(), request, Idempotency.For(http, nameof(Redeem), "", request), ct);
         return row.Status switch
         {
             "ok" => TypedResults.Created($"/v1/redemptions/{row.Id}", row.ToResponse()),

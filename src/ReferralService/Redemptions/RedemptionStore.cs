@@ -5,6 +5,8 @@ namespace ReferralService.Redemptions;
 
 internal sealed class RedemptionStore(Db db)
 {
+    public Guid NewId() => db.NewId();
+
     public Task<RedemptionRow> RedeemAsync(Guid id, RedeemRequest r, Idempotency idempotency, CancellationToken ct) =>
         db.QuerySingleAsync<RedemptionRow>(Procedures.Redeem,
             [id, Inputs.NormalizeCode(r.Code), r.CustomerId, r.OrderId, .. idempotency.Arguments], idempotency.HasKey, ct);
