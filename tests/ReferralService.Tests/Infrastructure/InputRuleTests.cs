@@ -85,6 +85,17 @@ public sealed class InputRuleTests
             .ExpectProblemAsync(HttpStatusCode.NotFound, "code_not_found");
     }
 
+    [Test]
+    public async Task Text_that_is_not_valid_unicode_is_refused()
+    {
+        using var admin = Api.Admin();
+        using var body = new StringContent(
+            """{"name":"half \ud800 a pair","currency":"USD","referrerReward":2000,"refereeReward":1000,"minimumOrderAmount":0}""",
+            System.Text.Encoding.UTF8, "application/json");
+
+        await (await admin.PostAsync("/v1/programs", body)).ExpectProblemAsync(HttpStatusCode.BadRequest, "validation_failed");
+    }
+
     [TestCase("\u0000")]
     [TestCase("chargeback\u001b[2J")]
     public async Task A_reversal_reason_with_control_characters_is_refused_and_the_redemption_stays(string reason)
@@ -151,6 +162,21 @@ public sealed class InputRuleTests
 
         await (await merchant.PostAsync($"/v1/customers/{friend}/spends", new { amount = 1, currency = "USD", orderId = new string('o', 65) }))
             .ExpectProblemAsync(HttpStatusCode.BadRequest, "validation_failed");
+    }
+
+    [TestCase("shop\u0000one")]
+    [TestCase("shop\nwith-lines")]
+    public async Task A_token_subject_the_database_could_refuse_still_scopes_idempotency_keys(string subject)
+    {
+        var (_, _, friend, _) = await Scenario.RewardedPairAsync(refereeReward: 1000);
+        using var shop = Api.Client(Tokens.For("merchant", subject));
+        var body = new { amount = 100, currency = "USD", orderId = "odd-subject" };
+
+        var first = await (await shop.PostAsync($"/v1/customers/{friend}/spends", body, "odd-subject-key")).ExpectAsync(HttpStatusCode.Created);
+        var again = await (await shop.PostAsync($"/v1/customers/{friend}/spends", body, "odd-subject-key")).ExpectAsync(HttpStatusCode.Created);
+
+        Assert.That(again.Str("id"), Is.EqualTo(first.Str("id")));
+        Assert.That(await Scenario.BalanceAsync(friend), Is.EqualTo((900L, 0L)));
     }
 
     [TestCase("bob\n")]
