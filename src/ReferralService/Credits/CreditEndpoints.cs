@@ -12,7 +12,7 @@ internal static class CreditEndpoints
     {
         var customers = app.MapGroup("/v1/customers/{customerId}").WithTags("Credits");
         customers.MapGet("/balance", GetBalance).RequireAuthorization(Policies.CustomerData)
-            .WithName(nameof(GetBalance)).ProducesProblems(400, 404).WithSummary("A customer's credit per currency: available (spendable) and pending.");
+            .WithName(nameof(GetBalance)).ProducesProblems(400, 404).WithSummary("A customer's credit per currency: available (spendable), pending, and owed (a reversal's shortfall, paid first from credit that arrives later).");
         customers.MapGet("/transactions", ListTransactions).RequireAuthorization(Policies.CustomerData)
             .WithName(nameof(ListTransactions)).ProducesProblems(400, 404)
             .WithSummary("A customer's statement, newest first; pass the last id as startingAfter for the next page.");
@@ -37,7 +37,7 @@ internal static class CreditEndpoints
             return Problems.NotFound();
         }
         var rows = await store.GetBalancesAsync(customerId, ct);
-        return TypedResults.Ok(new BalanceResponse(customerId, [.. rows.Select(r => new CurrencyBalance(r.Currency.Trim(), r.Available, r.Pending))]));
+        return TypedResults.Ok(new BalanceResponse(customerId, [.. rows.Select(r => new CurrencyBalance(r.Currency.Trim(), r.Available, r.Pending, r.Owed))]));
     }
 
     private static async Task<Results<Ok<TransactionPage>, ValidationProblem, ProblemHttpResult>> ListTransactions(
