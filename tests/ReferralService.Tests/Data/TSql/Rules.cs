@@ -149,29 +149,10 @@ internal static class Rules
             return Findings;
         }
 
-        public override void ExplicitVisit(SelectStatement node)
-        {
-            Resolver.AddCtes(node.WithCtesAndXmlNamespaces);
-            base.ExplicitVisit(node);
-        }
+        // Visit runs before a node's children: the CTEs are known before the query that reads them.
+        public override void Visit(SelectStatement node) => Resolver.AddCtes(node.WithCtesAndXmlNamespaces);
 
-        public override void ExplicitVisit(InsertStatement node)
-        {
-            Resolver.AddCtes(node.WithCtesAndXmlNamespaces);
-            base.ExplicitVisit(node);
-        }
-
-        public override void ExplicitVisit(UpdateStatement node)
-        {
-            Resolver.AddCtes(node.WithCtesAndXmlNamespaces);
-            base.ExplicitVisit(node);
-        }
-
-        public override void ExplicitVisit(DeleteStatement node)
-        {
-            Resolver.AddCtes(node.WithCtesAndXmlNamespaces);
-            base.ExplicitVisit(node);
-        }
+        public override void Visit(DataModificationStatement node) => Resolver.AddCtes(node.WithCtesAndXmlNamespaces);
 
         public override void ExplicitVisit(QuerySpecification node) =>
             Within(Resolver.ScopeOf(node.FromClause?.TableReferences ?? [], Scope), () => base.ExplicitVisit(node));
