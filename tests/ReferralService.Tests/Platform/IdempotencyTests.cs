@@ -1,5 +1,4 @@
 using System.Net;
-using Npgsql;
 using ReferralService.Tests.Support;
 
 namespace ReferralService.Tests.Platform;
@@ -57,10 +56,6 @@ public sealed class IdempotencyTests
     [Test]
     public async Task A_key_older_than_24_hours_is_purged_and_a_younger_one_still_guards_its_request()
     {
-        if (!TestRun.Database.IsPostgres)
-        {
-            Assert.Ignore("Ageing a key is done with PostgreSQL SQL.");
-        }
         var (_, _, friend, _) = await Scenario.RewardedPairAsync(refereeReward: 1000);
         using var merchant = Api.Merchant();
         var spends = $"/v1/customers/{friend}/spends";
@@ -69,19 +64,12 @@ public sealed class IdempotencyTests
         await (await merchant.PostAsync(spends, new { amount = 100, currency = "USD", orderId = $"{old}-1" }, old)).ExpectAsync(HttpStatusCode.Created);
         await (await merchant.PostAsync(spends, new { amount = 100, currency = "USD", orderId = $"{young}-1" }, young)).ExpectAsync(HttpStatusCode.Created);
 
-        await using var connection = new NpgsqlConnection(TestRun.Database.ConnectionString);
-        await connection.OpenAsync();
-        async Task<long> KeysAsync(string key)
-        {
-            await using var count = new NpgsqlCommand("SELECT count(*) FROM idempotency_keys WHERE key = @key", connection);
-            count.Parameters.AddWithValue("key", key);
-            return (long)(await count.ExecuteScalarAsync())!;
-        }
-        await using (var age = new NpgsqlCommand("UPDATE idempotency_keys SET created_at = created_at - interval '25 hours' WHERE key = @key", connection))
-        {
-            age.Parameters.AddWithValue("key", old);
-            Assert.That(await age.ExecuteNonQueryAsync(), Is.EqualTo(1));
-        }
+        Task<long> KeysAsync(string key) => TestRun.Database.ScalarAsync<long>(
+            "SELECT count(*) FROM idempotency_keys WHERE key = @key",
+            "SELECT COUNT_BIG(*) FROM dbo.idempotency_keys WHERE [key] = @key", new { key });
+        Assert.That(await TestRun.Database.ExecuteAsync(
+            "UPDATE idempotency_keys SET created_at = created_at - interval '25 hours' WHERE key = @key",
+            "UPDATE dbo.idempotency_keys SET created_at = DATEADD(hour, -25, created_at) WHERE [key] = @key", new { key = old }), Is.EqualTo(1));
 
         // The purge runs every second in tests (ServiceFactory).
         var deadline = DateTime.UtcNow.AddSeconds(20);

@@ -30,20 +30,12 @@ public sealed class ReportTests
     [Test]
     public async Task The_ledger_check_finds_a_stored_balance_that_disagrees_with_its_transfers()
     {
-        if (!TestRun.Database.IsPostgres)
-        {
-            Assert.Ignore("Tampering is done with PostgreSQL SQL.");
-        }
         var (_, _, friend, _) = await Scenario.RewardedPairAsync();
-        await using var connection = new NpgsqlConnection(TestRun.Database.ConnectionString);
-        await connection.OpenAsync();
+        // The same statement in both dialects.
         async Task Tamper(int delta)
         {
-            await using var command = new NpgsqlCommand(
-                "UPDATE accounts SET credits_posted = credits_posted + @delta WHERE kind = 'customer' AND owner_id = @owner", connection);
-            command.Parameters.AddWithValue("delta", (long)delta);
-            command.Parameters.AddWithValue("owner", friend);
-            Assert.That(await command.ExecuteNonQueryAsync(), Is.EqualTo(1));
+            const string Sql = "UPDATE accounts SET credits_posted = credits_posted + @delta WHERE kind = 'customer' AND owner_id = @owner";
+            Assert.That(await TestRun.Database.ExecuteAsync(Sql, Sql, new { delta = (long)delta, owner = friend }), Is.EqualTo(1));
         }
 
         await Tamper(+1);
@@ -61,21 +53,12 @@ public sealed class ReportTests
     [Test]
     public async Task The_ledger_check_finds_a_post_row_that_resolves_no_pending_transfer()
     {
-        if (!TestRun.Database.IsPostgres)
-        {
-            Assert.Ignore("Tampering is done with PostgreSQL SQL.");
-        }
         // No foreign key guards pending_id any more (0002_lean_writes.sql): ledger_check must.
         var (_, _, _, redemption) = await Scenario.RewardedPairAsync();
-        await using var connection = new NpgsqlConnection(TestRun.Database.ConnectionString);
-        await connection.OpenAsync();
         async Task Repoint(string target)
         {
-            await using var command = new NpgsqlCommand(
-                $"UPDATE transfers SET pending_id = {target} WHERE redemption_id = @redemption AND phase = 'post' AND kind = 'referee_reward'",
-                connection);
-            command.Parameters.AddWithValue("redemption", redemption);
-            Assert.That(await command.ExecuteNonQueryAsync(), Is.EqualTo(1));
+            var sql = $"UPDATE transfers SET pending_id = {target} WHERE redemption_id = @redemption AND phase = 'post' AND kind = 'referee_reward'";
+            Assert.That(await TestRun.Database.ExecuteAsync(sql, sql, new { redemption }), Is.EqualTo(1));
         }
 
         await Repoint("id"); // the post row now names itself: not a pending transfer
