@@ -28,15 +28,23 @@ BEGIN
                 INSERT INTO @result (status) VALUES ('code_inactive');
             ELSE
             BEGIN
-                -- Key-range update locks on both unique keys (owner, code) until commit: a concurrent
-                -- call for this owner or this candidate waits here, then sees the committed row.
-                INSERT INTO dbo.referral_codes (code, program_id, owner_id, created_at)
-                SELECT @candidate_code, @program_id, @customer_id, @now
-                WHERE NOT EXISTS (SELECT 1 FROM dbo.referral_codes c WITH (UPDLOCK, HOLDLOCK)
-                                  WHERE c.program_id = @program_id AND c.owner_id = @customer_id)
-                  AND NOT EXISTS (SELECT 1 FROM dbo.referral_codes c WITH (UPDLOCK, HOLDLOCK)
-                                  WHERE c.code = @candidate_code);
-                IF @@ROWCOUNT = 1
+                -- Insert first on both unique keys (owner, code); a duplicate key means another call got
+                -- there first (XACT_ABORT OFF for this statement only, see customer_credit_pending). A
+                -- concurrent call for this owner or candidate holds the key until it commits, so this waits
+                -- and then sees its row; range locks on the missing keys would make unrelated owners queue.
+                DECLARE @inserted int = 0;
+                SET XACT_ABORT OFF;
+                BEGIN TRY
+                    INSERT INTO dbo.referral_codes (code, program_id, owner_id, created_at)
+                    VALUES (@candidate_code, @program_id, @customer_id, @now);
+                    SET @inserted = 1;
+                END TRY
+                BEGIN CATCH
+                    IF ERROR_NUMBER() NOT IN (2601, 2627) OR XACT_STATE() <> 1
+                        THROW;
+                END CATCH;
+                SET XACT_ABORT ON;
+                IF @inserted = 1
                     INSERT INTO @result VALUES ('ok', @candidate_code, @program_id, @customer_id, 1);
                 ELSE
                 BEGIN

@@ -42,9 +42,10 @@ BEGIN
 
         -- Each refusal below jumps to work_done (PG: EXIT work), where the outcome is stored.
         -- Row lock until commit: the redemption's state decides everything below.
+        -- UPDLOCK holds it to commit; no HOLDLOCK, which adds only a range lock when the id is missing.
         SELECT @found = r.id, @redemption_status = r.status, @qualifying_order_id = r.qualifying_order_id,
                @program_id = r.program_id
-        FROM dbo.redemptions r WITH (UPDLOCK, HOLDLOCK)
+        FROM dbo.redemptions r WITH (UPDLOCK, ROWLOCK)
         WHERE r.id = @id;
         IF @found IS NULL
         BEGIN

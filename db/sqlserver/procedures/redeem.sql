@@ -74,15 +74,26 @@ BEGIN
             GOTO work_done;
         END;
 
-        -- Key-range update lock on (program, referee) until commit: a concurrent redemption by the
-        -- same referee waits here, then sees ours. The unique key is the last word behind it.
-        INSERT INTO dbo.redemptions (id, program_id, code, referrer_id, referee_id, order_id, status, currency,
-                                     referrer_reward, referee_reward, created_at)
-        SELECT @id, @program_id, @code, @owner, @customer_id, @order_id, 'pending', @currency,
-               @referrer_reward, @referee_reward, @now
-        WHERE NOT EXISTS (SELECT 1 FROM dbo.redemptions r WITH (UPDLOCK, HOLDLOCK)
-                          WHERE r.program_id = @program_id AND r.referee_id = @customer_id);
-        IF @@ROWCOUNT = 0
+        -- One redemption per (program, referee): insert first, a duplicate key means "exists" (as
+        -- PostgreSQL's ON CONFLICT; XACT_ABORT OFF for this statement only, see customer_credit_pending).
+        -- A concurrent redemption by the same referee holds that key until it commits, so this waits
+        -- and then sees it; a range lock (UPDLOCK, HOLDLOCK on the missing key) would also make
+        -- unrelated first-time referees queue. A retried call with the same id lands here too.
+        DECLARE @inserted bit = 0;
+        SET XACT_ABORT OFF;
+        BEGIN TRY
+            INSERT INTO dbo.redemptions (id, program_id, code, referrer_id, referee_id, order_id, status, currency,
+                                         referrer_reward, referee_reward, created_at)
+            VALUES (@id, @program_id, @code, @owner, @customer_id, @order_id, 'pending', @currency,
+                    @referrer_reward, @referee_reward, @now);
+            SET @inserted = 1;
+        END TRY
+        BEGIN CATCH
+            IF ERROR_NUMBER() NOT IN (2601, 2627) OR XACT_STATE() <> 1
+                THROW;
+        END CATCH;
+        SET XACT_ABORT ON;
+        IF @inserted = 0
         BEGIN
             UPDATE dbo.referral_codes SET reward_count = reward_count - 1 WHERE code = @code;
             INSERT INTO @result (status) VALUES ('already_referred');

@@ -42,9 +42,10 @@ BEGIN
 
         -- Each refusal below jumps to work_done (PG: EXIT work), where the outcome is stored.
         -- Row lock until commit: the spend's state decides everything below.
+        -- UPDLOCK holds it to commit; no HOLDLOCK, which adds only a range lock when the id is missing.
         SELECT @found = s.id, @spend_status = s.status, @customer_id = s.customer_id, @amount = s.amount,
                @currency = s.currency
-        FROM dbo.spends s WITH (UPDLOCK, HOLDLOCK)
+        FROM dbo.spends s WITH (UPDLOCK, ROWLOCK)
         WHERE s.id = @id;
         IF @found IS NULL
         BEGIN

@@ -45,11 +45,12 @@ BEGIN
         END;
 
         -- Each refusal below jumps to work_done (PG: EXIT work), where the outcome is stored.
-        -- Key-range update lock on (customer, order) until commit: a concurrent spend for the same
-        -- order waits here, then answers as a retry. (PG finds that race at its ON CONFLICT insert
-        -- and undoes its debit; here the race cannot reach the insert.)
+        -- A spend already committed for this order answers as a retry. No range lock on the missing
+        -- (customer, order) key (it would make unrelated new orders queue): a concurrent spend for the
+        -- same order is found at the insert below, as PostgreSQL's ON CONFLICT finds it.
+    existing:
         SELECT @existing_id = s.id, @existing_amount = s.amount, @existing_currency = s.currency
-        FROM dbo.spends s WITH (UPDLOCK, HOLDLOCK)
+        FROM dbo.spends s
         WHERE s.customer_id = @customer_id AND s.order_id = @order_id;
         IF @existing_id IS NOT NULL
         BEGIN
@@ -71,6 +72,10 @@ BEGIN
         SELECT @account = d.account_id, @balance = d.balance FROM @debited d;
         IF @account IS NULL
         BEGIN
+            -- A concurrent spend for this very order may have taken the credit and committed while the
+            -- debit waited for the account's row lock: it answers, as the range lock made it answer before.
+            IF EXISTS (SELECT 1 FROM dbo.spends s WHERE s.customer_id = @customer_id AND s.order_id = @order_id)
+                GOTO existing;
             IF NOT EXISTS (SELECT 1 FROM dbo.accounts a
                            WHERE a.kind = 'customer' AND a.owner_id = @customer_id AND a.currency = @currency)
                AND EXISTS (SELECT 1 FROM dbo.accounts a WHERE a.kind = 'customer' AND a.owner_id = @customer_id)
@@ -80,8 +85,26 @@ BEGIN
             GOTO work_done;
         END;
 
-        INSERT INTO dbo.spends (id, customer_id, order_id, amount, currency, status, balance_after, created_at)
-        VALUES (@id, @customer_id, @order_id, @amount, @currency, 'spent', @balance, @now);
+        -- Insert first (XACT_ABORT OFF for this statement only, see customer_credit_pending): a concurrent
+        -- spend for this order holds its key until it commits, then this fails with a duplicate key, the
+        -- debit is undone and the committed spend answers as above.
+        DECLARE @inserted bit = 0;
+        SET XACT_ABORT OFF;
+        BEGIN TRY
+            INSERT INTO dbo.spends (id, customer_id, order_id, amount, currency, status, balance_after, created_at)
+            VALUES (@id, @customer_id, @order_id, @amount, @currency, 'spent', @balance, @now);
+            SET @inserted = 1;
+        END TRY
+        BEGIN CATCH
+            IF ERROR_NUMBER() NOT IN (2601, 2627) OR XACT_STATE() <> 1
+                THROW;
+        END CATCH;
+        SET XACT_ABORT ON;
+        IF @inserted = 0
+        BEGIN
+            UPDATE dbo.accounts SET debits_posted = debits_posted - @amount WHERE id = @account;
+            GOTO existing;
+        END;
 
         EXEC dbo.system_account @kind = 'spent', @owner_id = N'', @currency = @currency, @id = @spent OUTPUT;
         INSERT INTO dbo.transfers (debit_account_id, credit_account_id, customer_account_id, amount, currency, phase, kind,

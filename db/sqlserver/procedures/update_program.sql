@@ -16,7 +16,8 @@ BEGIN
         BEGIN TRANSACTION;
 
         -- Row lock until commit: the status check decides the write.
-        SELECT @current = p.status FROM dbo.programs p WITH (UPDLOCK, HOLDLOCK) WHERE p.id = @id;
+        -- UPDLOCK holds it to commit; no HOLDLOCK, which adds only a range lock when the id is missing.
+        SELECT @current = p.status FROM dbo.programs p WITH (UPDLOCK, ROWLOCK) WHERE p.id = @id;
         IF @current IS NULL
             INSERT INTO @result (status) VALUES ('not_found');
         ELSE IF @current = 'ended' AND COALESCE(@status, 'ended') <> 'ended'

@@ -1,7 +1,10 @@
 -- Adds pending credit to a customer's account, opening the account on first use; returns its id
--- in @id. Race-free upsert: the guarded UPDATE takes the row lock, or, when there is no row yet,
--- the key-range lock (HOLDLOCK), so a concurrent first credit waits and then updates our row.
--- Runs in the caller's transaction and leaves errors to its CATCH.
+-- in @id. Race-free upsert without a range lock: the UPDATE takes the row lock of an existing
+-- account; a first credit inserts, and when a concurrent first credit for the same customer and
+-- currency got there first, the INSERT waits on its key and fails with 2601/2627 once it commits
+-- (as PostgreSQL's ON CONFLICT), and the UPDATE then finds its row. UPDLOCK, HOLDLOCK on the missing
+-- key would lock the range up to the next key, so unrelated first-time customers would queue.
+-- Runs in the caller's transaction and leaves other errors to its CATCH.
 CREATE OR ALTER PROCEDURE dbo.customer_credit_pending
     @customer_id  nvarchar(64),
     @currency     char(3),
@@ -19,14 +22,34 @@ BEGIN
 
     UPDATE a SET credits_pending = a.credits_pending + @amount
     OUTPUT inserted.id INTO @updated (id)
-    FROM dbo.accounts a WITH (UPDLOCK, HOLDLOCK)
+    FROM dbo.accounts a
     WHERE a.kind = 'customer' AND a.owner_id = @customer_id AND a.currency = @currency;
     SELECT @id = u.id FROM @updated u;
 
     IF @id IS NULL
     BEGIN
-        INSERT INTO dbo.accounts (kind, owner_id, currency, credits_pending, created_at)
-        VALUES ('customer', @customer_id, @currency, @amount, SYSUTCDATETIME());
-        SET @id = CAST(SCOPE_IDENTITY() AS bigint);
+        -- Insert first, treat a duplicate key as "exists". XACT_ABORT OFF for this statement only: under
+        -- ON, the duplicate key would doom the caller's transaction; OFF, it ends the statement alone and
+        -- the transaction stays committable (XACT_STATE() = 1). This pattern recurs in redeem,
+        -- spend_credit and get_or_create_referral_code: T-SQL has no ON CONFLICT to share.
+        SET XACT_ABORT OFF;
+        BEGIN TRY
+            INSERT INTO dbo.accounts (kind, owner_id, currency, credits_pending, created_at)
+            VALUES ('customer', @customer_id, @currency, @amount, SYSUTCDATETIME());
+            SET @id = CAST(SCOPE_IDENTITY() AS bigint);
+        END TRY
+        BEGIN CATCH
+            IF ERROR_NUMBER() NOT IN (2601, 2627) OR XACT_STATE() <> 1
+                THROW;
+        END CATCH;
+        SET XACT_ABORT ON;
+        IF @id IS NULL
+        BEGIN
+            UPDATE a SET credits_pending = a.credits_pending + @amount
+            OUTPUT inserted.id INTO @updated (id)
+            FROM dbo.accounts a
+            WHERE a.kind = 'customer' AND a.owner_id = @customer_id AND a.currency = @currency;
+            SELECT @id = u.id FROM @updated u;
+        END;
     END;
 END;

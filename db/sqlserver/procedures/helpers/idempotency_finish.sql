@@ -16,11 +16,17 @@ BEGIN
     IF @@TRANCOUNT = 0
         THROW 50001, N'dbo.idempotency_finish must run inside the caller''s transaction.', 1;
 
-    -- UPDLOCK, HOLDLOCK: the existence check and the insert are one decision, held until commit.
-    INSERT INTO dbo.idempotency_keys (caller_id, [key], operation, request_hash, outcome, created_at)
-    SELECT @caller_id, @idempotency_key, @operation, @request_hash, @outcome, SYSUTCDATETIME()
-    WHERE NOT EXISTS (SELECT 1 FROM dbo.idempotency_keys k WITH (UPDLOCK, HOLDLOCK)
-                      WHERE k.caller_id = @caller_id AND k.[key] = @idempotency_key);
-    IF @@ROWCOUNT = 0
-        THROW 51205, N'The idempotency key was claimed by a concurrent request.', 1;
+    -- Insert first: a concurrent request with this key that got there first holds the key's lock, so
+    -- this INSERT waits and fails with a duplicate key when it commits; the whole call is rolled back
+    -- either way (XACT_ABORT), so 51205 says "retry". An existence check under UPDLOCK, HOLDLOCK would
+    -- take a range lock on every new key, and unrelated keys would queue behind each other.
+    BEGIN TRY
+        INSERT INTO dbo.idempotency_keys (caller_id, [key], operation, request_hash, outcome, created_at)
+        VALUES (@caller_id, @idempotency_key, @operation, @request_hash, @outcome, SYSUTCDATETIME());
+    END TRY
+    BEGIN CATCH
+        IF ERROR_NUMBER() IN (2601, 2627)
+            THROW 51205, N'The idempotency key was claimed by a concurrent request.', 1;
+        THROW;
+    END CATCH;
 END;

@@ -20,6 +20,8 @@ BEGIN
     IF @id IS NULL
     BEGIN
         -- First use: the key-range update lock makes a concurrent first use wait, then find the row.
+        -- A range lock is kept here (not insert-then-catch): this runs once per program (its funding
+        -- account) and once per currency (the spent account), never on a busy path.
         INSERT INTO dbo.accounts (kind, owner_id, currency, created_at)
         SELECT @kind, @owner_id, @currency, SYSUTCDATETIME()
         WHERE NOT EXISTS (SELECT 1 FROM dbo.accounts a WITH (UPDLOCK, HOLDLOCK)
