@@ -1,6 +1,9 @@
+using System.Diagnostics;
 using System.Text.Json;
 using Microsoft.AspNetCore.Diagnostics;
+using JsonOptions = Microsoft.AspNetCore.Http.Json.JsonOptions;
 using Microsoft.AspNetCore.Mvc;
+using Microsoft.Extensions.Options;
 using ReferralService.Data;
 
 namespace ReferralService.Infrastructure;
@@ -44,8 +47,38 @@ internal sealed partial class ErrorHandler(IProblemDetailsService problems, IDbD
     private partial void LogUnhandled(Exception exception, string method, PathString path);
 }
 
-internal static class ProblemDetailsSetup
+/// <summary>
+/// The one writer of errors: <c>application/problem+json</c> whatever the client accepts. The framework's writer
+/// stays silent unless Accept names JSON, and its callers then fall back to plain text, an empty body or their own
+/// JSON without a <c>code</c>. Fills in what a bare status leaves out (code, title, type) and writes field names in
+/// errors as the client wrote them.
+/// </summary>
+internal sealed class ProblemWriter(IOptions<JsonOptions> json) : IProblemDetailsService
 {
+    private const string ValidationTitle = "One or more validation errors occurred.";
+
+    public async ValueTask WriteAsync(ProblemDetailsContext context)
+    {
+        var http = context.HttpContext;
+        var problem = context.ProblemDetails;
+        var status = problem.Status ??= http.Response.StatusCode;
+        var code = problem.Extensions.TryGetValue("code", out var given) && given is string known ? known : Problems.DefaultCode(status);
+        problem.Extensions["code"] = code;
+        problem.Title = problem.Title is null or ValidationTitle ? Problems.TitleFor(code) : problem.Title;
+        problem.Type ??= Problems.TypeFor(code);
+        problem.Extensions.Remove("exception");
+        if (problem is HttpValidationProblemDetails validation)
+        {
+            CamelCaseFieldNames(validation.Errors);
+        }
+        // A replayed refusal must be byte-for-byte the first answer; a trace id only helps with 5xx.
+        if (status >= 500)
+        {
+            problem.Extensions.TryAdd("traceId", Activity.Current?.Id ?? http.TraceIdentifier);
+        }
+        await http.Response.WriteAsJsonAsync(problem, problem.GetType(), json.Value.SerializerOptions, "application/problem+json", http.RequestAborted);
+    }
+
     /// <summary>Field names in errors as the client wrote them: "referrerReward", not "ReferrerReward".</summary>
     private static void CamelCaseFieldNames(IDictionary<string, string[]> errors)
     {
@@ -59,28 +92,14 @@ internal static class ProblemDetailsSetup
             }
         }
     }
+}
 
+internal static class ProblemDetailsSetup
+{
     public static IServiceCollection AddReferralProblemDetails(this IServiceCollection services)
     {
-        services.AddProblemDetails(options => options.CustomizeProblemDetails = context =>
-        {
-            var status = context.ProblemDetails.Status ?? context.HttpContext.Response.StatusCode;
-            context.ProblemDetails.Extensions.TryAdd("code", Problems.DefaultCode(status));
-            if (status == 400 && context.ProblemDetails.Title is null or "One or more validation errors occurred.")
-            {
-                context.ProblemDetails.Title = Problems.TitleFor("validation_failed");
-            }
-            context.ProblemDetails.Extensions.Remove("exception");
-            if (context.ProblemDetails is HttpValidationProblemDetails validation)
-            {
-                CamelCaseFieldNames(validation.Errors);
-            }
-            // A replayed refusal must be byte-for-byte the first answer; a trace id only helps with 5xx.
-            if (status < 500)
-            {
-                context.ProblemDetails.Extensions.Remove("traceId");
-            }
-        });
+        // Not AddProblemDetails(): its service asks each writer whether the client accepts JSON.
+        services.AddSingleton<IProblemDetailsService, ProblemWriter>();
         services.AddExceptionHandler<ErrorHandler>();
         // Malformed bodies throw, so the handler above can answer with a ProblemDetails.
         services.Configure<Microsoft.AspNetCore.Routing.RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);

@@ -21,7 +21,10 @@ public sealed class RateLimitTests
             await (await guesser.GetAsync($"/v1/codes/GUESS{i}")).ExpectProblemAsync(HttpStatusCode.NotFound, "code_not_found");
         }
 
-        await (await guesser.GetAsync("/v1/codes/GUESS9")).ExpectProblemAsync(HttpStatusCode.TooManyRequests, "rate_limited");
+        var refused = await guesser.GetAsync("/v1/codes/GUESS9");
+        var problem = await refused.ExpectProblemAsync(HttpStatusCode.TooManyRequests, "rate_limited");
+        Assert.That(refused.Headers.RetryAfter?.Delta, Is.GreaterThan(TimeSpan.Zero));
+        Assert.That(problem.Str("type"), Does.StartWith("https://"));
         await (await other.GetAsync("/v1/codes/GUESS9")).ExpectProblemAsync(HttpStatusCode.NotFound, "code_not_found");
     }
 }
