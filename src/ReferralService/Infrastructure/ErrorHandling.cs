@@ -1,17 +1,17 @@
 using System.Diagnostics;
 using System.Text.Json;
 using Microsoft.AspNetCore.Diagnostics;
-using JsonOptions = Microsoft.AspNetCore.Http.Json.JsonOptions;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Options;
 using ReferralService.Data;
+using JsonOptions = Microsoft.AspNetCore.Http.Json.JsonOptions;
 
 namespace ReferralService.Infrastructure;
 
 /// <summary>
-/// Every error leaves as ProblemDetails with a <c>code</c>: unreadable bodies are 400
-/// validation_failed, a database that stays unreachable after retries is 503, anything else is
-/// an unexpected 500, logged once here.
+/// Every error leaves as ProblemDetails with a <c>code</c>: unreadable bodies are 400 validation_failed
+/// (naming the property when there is one), a database that stays unreachable after retries is 503,
+/// anything else is an unexpected 500, logged once here.
 /// </summary>
 internal sealed partial class ErrorHandler(IProblemDetailsService problems, IDbDialect dialect, ILogger<ErrorHandler> logger) : IExceptionHandler
 {
@@ -20,10 +20,9 @@ internal sealed partial class ErrorHandler(IProblemDetailsService problems, IDbD
         ProblemDetails problem;
         if (exception is BadHttpRequestException bad)
         {
-            var detail = bad.InnerException is JsonException json
-                ? $"The body is not valid JSON for this request{(json.Path is null ? "" : $" at {json.Path}")}."
-                : bad.Message;
-            problem = Problems.Create(bad.StatusCode, Problems.DefaultCode(bad.StatusCode), detail);
+            problem = bad.InnerException is JsonException json
+                ? StrictJson.Unreadable(json)
+                : Problems.Create(bad.StatusCode, Problems.DefaultCode(bad.StatusCode), bad.Message);
         }
         else if (dialect.IsTransient(exception) || exception is TimeoutException)
         {
@@ -62,15 +61,19 @@ internal sealed class ProblemWriter(IOptions<JsonOptions> json) : IProblemDetail
         var http = context.HttpContext;
         var problem = context.ProblemDetails;
         var status = problem.Status ??= http.Response.StatusCode;
-        var code = problem.Extensions.TryGetValue("code", out var given) && given is string known ? known : Problems.DefaultCode(status);
-        problem.Extensions["code"] = code;
+        if (!problem.Extensions.TryGetValue("code", out var given) || given is not string code)
+        {
+            // From the framework (status code pages, the validation filter): a code, and field names as the client writes them.
+            code = Problems.DefaultCode(status);
+            problem.Extensions["code"] = code;
+            if (problem is HttpValidationProblemDetails validation)
+            {
+                CamelCaseFieldNames(validation.Errors);
+            }
+        }
         problem.Title = problem.Title is null or ValidationTitle ? Problems.TitleFor(code) : problem.Title;
         problem.Type ??= Problems.TypeFor(code);
         problem.Extensions.Remove("exception");
-        if (problem is HttpValidationProblemDetails validation)
-        {
-            CamelCaseFieldNames(validation.Errors);
-        }
         // A replayed refusal must be byte-for-byte the first answer; a trace id only helps with 5xx.
         if (status >= 500)
         {
