@@ -8,6 +8,7 @@ internal static class AuthSetup
     /// <summary>
     /// JWT bearer, configured from Authentication:Schemes:Bearer (ValidIssuer, ValidAudiences,
     /// SigningKeys, or Authority for JWKS). Start-up fails when nothing could validate a token.
+    /// Every token must name its subject: idempotency keys and rate limits belong to it.
     /// </summary>
     public static IServiceCollection AddReferralAuth(this IServiceCollection services)
     {
@@ -17,6 +18,7 @@ internal static class AuthSetup
             options.SaveToken = false; // nothing reads the raw token back from the authentication properties
             options.TokenValidationParameters.RoleClaimType = "role";
             options.TokenValidationParameters.NameClaimType = "sub";
+            options.Events = new JwtBearerEvents { OnTokenValidated = RequireSubject };
         });
         // Keys from configuration (SigningKeys) arrive as a lazy sequence that reads the configuration and
         // decodes every key again each time it is enumerated, and the handler enumerates it on every request.
@@ -30,6 +32,17 @@ internal static class AuthSetup
         services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme).ValidateOnStart();
         services.AddAuthorization(Policies.Add);
         return services;
+    }
+
+    /// <summary>Exactly one non-blank <c>sub</c>, or the token is refused (401).</summary>
+    private static Task RequireSubject(TokenValidatedContext context)
+    {
+        var subjects = context.Principal?.FindAll("sub").ToList() ?? [];
+        if (subjects.Count != 1 || string.IsNullOrWhiteSpace(subjects[0].Value))
+        {
+            context.Fail("The token has no subject (sub).");
+        }
+        return Task.CompletedTask;
     }
 
     private sealed class BearerOptionsValidator : IValidateOptions<JwtBearerOptions>

@@ -31,6 +31,17 @@ public sealed class AuthTests
         await response.ExpectProblemAsync(HttpStatusCode.Unauthorized, "unauthorized");
     }
 
+    [TestCase(null)]
+    [TestCase("")]
+    [TestCase(" ")]
+    public async Task A_token_without_a_subject_is_unauthorized(string? subject)
+    {
+        // Without one, every such token would share one idempotency scope and one rate-limit bucket.
+        using var anonymous = Api.Client(Tokens.For("merchant", subject));
+        var response = await anonymous.GetAsync($"/v1/redemptions/{Guid.NewGuid()}");
+        await response.ExpectProblemAsync(HttpStatusCode.Unauthorized, "unauthorized");
+    }
+
     [TestCase("merchant")]
     [TestCase("finance")]
     [TestCase("customer")]
