@@ -1,7 +1,15 @@
+using System.ComponentModel.DataAnnotations;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.Extensions.Options;
 
 namespace ReferralService.Auth;
+
+internal sealed class TokenOptions
+{
+    /// <summary>How long past its expiry (or before its start) a token is still accepted, for clocks that disagree.</summary>
+    [Range(0, 300)]
+    public int ClockSkewSeconds { get; set; } = 30;
+}
 
 internal static class AuthSetup
 {
@@ -20,6 +28,9 @@ internal static class AuthSetup
             options.TokenValidationParameters.NameClaimType = "sub";
             options.Events = new JwtBearerEvents { OnTokenValidated = RequireSubject };
         });
+        services.AddOptions<TokenOptions>().BindConfiguration("Authentication").ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme).Configure<IOptions<TokenOptions>>(
+            (options, tokens) => options.TokenValidationParameters.ClockSkew = TimeSpan.FromSeconds(tokens.Value.ClockSkewSeconds));
         // Keys from configuration (SigningKeys) arrive as a lazy sequence that reads the configuration and
         // decodes every key again each time it is enumerated, and the handler enumerates it on every request.
         // Read them once: the same key objects then also keep their cached signature providers.

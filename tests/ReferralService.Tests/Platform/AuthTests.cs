@@ -1,4 +1,5 @@
 using System.Net;
+using Microsoft.AspNetCore.Hosting;
 using ReferralService.Tests.Support;
 
 namespace ReferralService.Tests.Platform;
@@ -29,6 +30,40 @@ public sealed class AuthTests
         using var expired = Api.Client(Tokens.For("admin", "late", expires: DateTime.UtcNow.AddHours(-1)));
         var response = await expired.PostAsync("/v1/programs", Program);
         await response.ExpectProblemAsync(HttpStatusCode.Unauthorized, "unauthorized");
+    }
+
+    [Test]
+    public async Task A_token_that_expired_minutes_ago_is_unauthorized()
+    {
+        using var late = Api.Client(Tokens.For("admin", "late", expires: DateTime.UtcNow.AddMinutes(-4)));
+        var response = await late.PostAsync("/v1/programs", Program);
+        await response.ExpectProblemAsync(HttpStatusCode.Unauthorized, "unauthorized");
+    }
+
+    [Test]
+    public async Task A_token_that_expired_seconds_ago_is_still_accepted_for_clock_skew()
+    {
+        using var justExpired = Api.Client(Tokens.For("finance", "skewed", expires: DateTime.UtcNow.AddSeconds(-5)));
+        await (await justExpired.GetAsync("/v1/reports/trial-balance")).ExpectAsync(HttpStatusCode.OK);
+    }
+
+    [Test]
+    public async Task The_clock_skew_is_configurable()
+    {
+        await using var lenient = new ServiceFactory(TestRun.Database, TestRun.Database.ConnectionString)
+            .WithWebHostBuilder(builder => builder.UseSetting("Authentication:ClockSkewSeconds", "300"));
+        using var late = lenient.CreateClient();
+        late.DefaultRequestHeaders.Authorization = new("Bearer", Tokens.For("finance", "late", expires: DateTime.UtcNow.AddMinutes(-4)));
+        await (await late.GetAsync("/v1/reports/trial-balance")).ExpectAsync(HttpStatusCode.OK);
+    }
+
+    [TestCase("-1")]
+    [TestCase("3600")]
+    public void A_clock_skew_out_of_range_stops_the_service_at_start(string seconds)
+    {
+        using var misconfigured = new ServiceFactory(TestRun.Database, TestRun.Database.ConnectionString)
+            .WithWebHostBuilder(builder => builder.UseSetting("Authentication:ClockSkewSeconds", seconds));
+        Assert.That(() => misconfigured.CreateClient(), Throws.Exception.With.Message.Contains("ClockSkewSeconds"));
     }
 
     [TestCase(null)]
