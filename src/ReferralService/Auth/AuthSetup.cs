@@ -26,11 +26,16 @@ internal static class AuthSetup
             options.SaveToken = false; // nothing reads the raw token back from the authentication properties
             options.TokenValidationParameters.RoleClaimType = "role";
             options.TokenValidationParameters.NameClaimType = "sub";
-            options.Events = new JwtBearerEvents { OnTokenValidated = RequireSubject };
+            options.Events = new JwtBearerEvents { OnTokenValidated = RequireSubject, OnChallenge = SayInvalidToken };
         });
         services.AddOptions<TokenOptions>().BindConfiguration("Authentication").ValidateDataAnnotations().ValidateOnStart();
-        services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme).Configure<IOptions<TokenOptions>>(
-            (options, tokens) => options.TokenValidationParameters.ClockSkew = TimeSpan.FromSeconds(tokens.Value.ClockSkewSeconds));
+        services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme).Configure<IOptions<TokenOptions>, IHostEnvironment>(
+            (options, tokens, environment) =>
+            {
+                options.TokenValidationParameters.ClockSkew = TimeSpan.FromSeconds(tokens.Value.ClockSkewSeconds);
+                // Why a token was refused ("The issuer 'evil' is invalid") helps a developer, and an attacker.
+                options.IncludeErrorDetails = environment.IsDevelopment();
+            });
         // Keys from configuration (SigningKeys) arrive as a lazy sequence that reads the configuration and
         // decodes every key again each time it is enumerated, and the handler enumerates it on every request.
         // Read them once: the same key objects then also keep their cached signature providers.
@@ -52,6 +57,19 @@ internal static class AuthSetup
         if (subjects.Count != 1 || string.IsNullOrWhiteSpace(subjects[0].Value))
         {
             context.Fail("The token has no subject (sub).");
+        }
+        return Task.CompletedTask;
+    }
+
+    /// <summary>
+    /// A refused token is answered with the standard <c>error="invalid_token"</c> (RFC 6750); the reason
+    /// (error_description) only where IncludeErrorDetails is on. A missing token gets a bare challenge.
+    /// </summary>
+    private static Task SayInvalidToken(JwtBearerChallengeContext context)
+    {
+        if (context.AuthenticateFailure is not null && string.IsNullOrEmpty(context.Error))
+        {
+            context.Error = "invalid_token";
         }
         return Task.CompletedTask;
     }

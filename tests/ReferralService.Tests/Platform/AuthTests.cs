@@ -77,6 +77,19 @@ public sealed class AuthTests
         await response.ExpectProblemAsync(HttpStatusCode.Unauthorized, "unauthorized");
     }
 
+    [Test]
+    public async Task A_refused_token_is_not_told_why()
+    {
+        using var forged = Api.Client(Tokens.For("admin", "mallory", issuer: "evil"));
+        using var expired = Api.Client(Tokens.For("admin", "late", expires: DateTime.UtcNow.AddHours(-1)));
+        foreach (var client in new[] { forged, expired })
+        {
+            var response = await client.GetAsync("/v1/reports/trial-balance");
+            await response.ExpectProblemAsync(HttpStatusCode.Unauthorized, "unauthorized");
+            Assert.That(response.Headers.WwwAuthenticate.ToString(), Is.EqualTo("Bearer error=\"invalid_token\""));
+        }
+    }
+
     [TestCase("merchant")]
     [TestCase("finance")]
     [TestCase("customer")]
