@@ -1,6 +1,7 @@
--- Reconciliation over the whole ledger: one row per violation of DESIGN.md invariants 1-3, transfers
--- whose accounts are in another currency, and the references the schema leaves to the procedures
--- instead of foreign keys. No rows means the ledger is sound.
+-- Reconciliation over the whole ledger: one row per violation of DESIGN.md invariants 1-3, of "credit
+-- pays what is owed first" (nobody holds available credit and an unsettled shortfall in one currency),
+-- transfers whose accounts are in another currency, and the references the schema leaves to the
+-- procedures instead of foreign keys. No rows means the ledger is sound. Sums are numeric (no overflow).
 CREATE OR REPLACE FUNCTION ledger_check()
 RETURNS SETOF ledger_violation_row
 LANGUAGE plpgsql STABLE AS $$
@@ -11,13 +12,13 @@ BEGIN
     -- One pass over the ledger: each transfer with the row (if any) that posted or voided it.
     WITH legs AS (
         SELECT t.debit_account_id, t.credit_account_id,
-               CASE WHEN t.phase IN ('posted', 'post') THEN t.amount ELSE 0 END AS posted,
-               CASE WHEN t.phase = 'pending' AND r.id IS NULL THEN t.amount ELSE 0 END AS pending
+               CASE WHEN t.phase IN ('posted', 'post') THEN t.amount::numeric ELSE 0 END AS posted,
+               CASE WHEN t.phase = 'pending' AND r.id IS NULL THEN t.amount::numeric ELSE 0 END AS pending
         FROM transfers t
         LEFT JOIN transfers r ON r.pending_id = t.id
     ), effect AS (
-        SELECT l.credit_account_id AS account_id, l.posted AS credits_posted, 0::bigint AS debits_posted,
-               l.pending AS credits_pending, 0::bigint AS debits_pending
+        SELECT l.credit_account_id AS account_id, l.posted AS credits_posted, 0::numeric AS debits_posted,
+               l.pending AS credits_pending, 0::numeric AS debits_pending
         FROM legs l
         UNION ALL
         SELECT l.debit_account_id, 0, l.posted, 0, l.pending
@@ -39,7 +40,7 @@ BEGIN
                   COALESCE(d.credits_posted, 0), COALESCE(d.debits_posted, 0),
                   COALESCE(d.credits_pending, 0), COALESCE(d.debits_pending, 0))::varchar(400)
     FROM accounts a LEFT JOIN derived d ON d.account_id = a.id
-    WHERE a.kind = 'customer'
+    WHERE a.kind IN ('customer', 'receivable')
       AND (a.credits_posted <> COALESCE(d.credits_posted, 0) OR a.debits_posted <> COALESCE(d.debits_posted, 0)
         OR a.credits_pending <> COALESCE(d.credits_pending, 0) OR a.debits_pending <> COALESCE(d.debits_pending, 0))
     UNION ALL
@@ -47,6 +48,13 @@ BEGIN
            format('available %s', a.credits_posted - a.debits_posted)::varchar(400)
     FROM accounts a
     WHERE a.kind = 'customer' AND a.credits_posted < a.debits_posted
+    UNION ALL
+    SELECT 'no_credit_while_owing', a.id, a.currency,
+           format('available %s while owing %s', a.credits_posted - a.debits_posted,
+                  r.debits_posted - r.credits_posted)::varchar(400)
+    FROM accounts a
+    JOIN accounts r ON r.kind = 'receivable' AND r.owner_id = a.owner_id AND r.currency = a.currency
+    WHERE a.kind = 'customer' AND a.credits_posted > a.debits_posted AND r.debits_posted > r.credits_posted
     UNION ALL
     SELECT 'transfer_currency_matches', CASE WHEN d.currency <> t.currency THEN d.id ELSE c.id END, t.currency,
            format('transfer %s is in %s, its account is not', t.id, t.currency)::varchar(400)
@@ -61,7 +69,7 @@ BEGIN
     FROM transfers t
     WHERE NOT EXISTS (SELECT 1 FROM accounts a WHERE a.id = t.debit_account_id)
        OR NOT EXISTS (SELECT 1 FROM accounts a WHERE a.id = t.credit_account_id)
-       OR NOT EXISTS (SELECT 1 FROM accounts a WHERE a.id = t.customer_account_id AND a.kind = 'customer')
+       OR NOT EXISTS (SELECT 1 FROM accounts a WHERE a.id = t.customer_account_id AND a.kind IN ('customer', 'receivable'))
     UNION ALL
     -- Nor does a 'post' or 'void' row to the transfer it resolves (0002_lean_writes.sql).
     SELECT 'resolves_a_pending_transfer', r.customer_account_id, r.currency,

@@ -1,5 +1,6 @@
 -- A customer's statement, newest first, keyset-paginated on the transfer id (never OFFSET).
--- Amounts are signed from the customer's side: credits positive, debits negative.
+-- Amounts are signed from the customer's side: credits positive, debits negative. The customer's
+-- receivable is on the statement too: a reward_shortfall there (negative) is what they came to owe.
 CREATE OR REPLACE FUNCTION list_transactions(p_customer_id varchar, p_starting_after bigint, p_page_size integer)
 RETURNS SETOF transaction_row
 LANGUAGE sql STABLE AS $$
@@ -14,7 +15,7 @@ LANGUAGE sql STABLE AS $$
         ORDER BY t.id DESC
         LIMIT p_page_size
     ) x
-    WHERE a.kind = 'customer' AND a.owner_id = p_customer_id
+    WHERE a.kind IN ('customer', 'receivable') AND a.owner_id = p_customer_id
     ORDER BY x.id DESC
     LIMIT p_page_size;
 $$;

@@ -10,6 +10,7 @@ DECLARE
     v_outcome text;
     v_redemption redemptions%ROWTYPE;
     v_leg record;
+    v_available bigint;
     v_result redemption_row;
 BEGIN
     IF p_idempotency_key IS NOT NULL THEN
@@ -53,7 +54,8 @@ BEGIN
         END IF;
 
         -- Post both pending rewards, one customer account at a time in owner id order (the order every
-        -- procedure locks accounts in); each update takes its row lock itself.
+        -- procedure locks accounts in); each update takes its row lock itself. Posted credit first pays
+        -- what its customer owes, if anything.
         FOR v_leg IN
             SELECT t.id, t.debit_account_id, t.credit_account_id, t.customer_account_id, t.amount, t.currency, t.kind
             FROM transfers t JOIN accounts a ON a.id = t.credit_account_id
@@ -63,11 +65,13 @@ BEGIN
             UPDATE accounts a
             SET credits_pending = a.credits_pending - v_leg.amount,
                 credits_posted = a.credits_posted + v_leg.amount
-            WHERE a.id = v_leg.credit_account_id;
+            WHERE a.id = v_leg.credit_account_id
+            RETURNING a.credits_posted - a.debits_posted INTO v_available;
             INSERT INTO transfers (debit_account_id, credit_account_id, customer_account_id, amount, currency, phase,
                                    pending_id, kind, redemption_id, created_at)
             VALUES (v_leg.debit_account_id, v_leg.credit_account_id, v_leg.customer_account_id, v_leg.amount,
                     v_leg.currency, 'post', v_leg.id, v_leg.kind, p_id, now());
+            PERFORM settle_receivable(v_leg.credit_account_id, v_available, p_id, NULL);
         END LOOP;
     END work;
 

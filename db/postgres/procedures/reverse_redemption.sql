@@ -1,6 +1,8 @@
 -- Refund or fraud: voids pending rewards, or reverses posted ones with new transfers. Credit
--- already spent is clawed back as far as the balance allows; the rest is reported as shortfall.
--- Locks, in order: the redemption row, the code row, then both customers' accounts by owner id.
+-- already spent is clawed back as far as the balance allows; the rest, the shortfall, becomes what the
+-- customer owes: a transfer from their receivable account, settled by the next credit they receive.
+-- Locks, in order: the redemption row, the code row, then both customers' accounts by owner id (each
+-- customer's account before their receivable).
 CREATE OR REPLACE FUNCTION reverse_redemption(
     p_id uuid, p_reason varchar,
     p_caller_id varchar, p_idempotency_key varchar, p_request_hash char)
@@ -15,6 +17,8 @@ DECLARE
     v_clawback bigint;
     v_referrer_shortfall bigint;
     v_referee_shortfall bigint;
+    v_shortfall bigint;
+    v_receivable bigint;
     v_result redemption_row;
 BEGIN
     IF p_idempotency_key IS NOT NULL THEN
@@ -46,7 +50,7 @@ BEGIN
         UPDATE referral_codes c SET reward_count = c.reward_count - 1 WHERE c.code = v_redemption.code;
 
         FOR v_leg IN
-            SELECT t.id, t.debit_account_id, t.credit_account_id, t.amount, t.currency, t.kind
+            SELECT t.id, t.debit_account_id, t.credit_account_id, t.amount, t.currency, t.kind, a.owner_id
             FROM transfers t JOIN accounts a ON a.id = t.credit_account_id
             WHERE t.redemption_id = p_id AND t.phase = 'pending'
             ORDER BY a.owner_id
@@ -70,10 +74,18 @@ BEGIN
                     VALUES (v_leg.credit_account_id, v_leg.debit_account_id, v_leg.credit_account_id, v_clawback,
                             v_leg.currency, 'posted', 'reward_reversal', p_id, now());
                 END IF;
+                v_shortfall := v_leg.amount - v_clawback;
+                IF v_shortfall > 0 THEN
+                    v_receivable := customer_owes(v_leg.owner_id, v_leg.currency, v_shortfall);
+                    INSERT INTO transfers (debit_account_id, credit_account_id, customer_account_id, amount, currency,
+                                           phase, kind, redemption_id, created_at)
+                    VALUES (v_receivable, v_leg.debit_account_id, v_receivable, v_shortfall,
+                            v_leg.currency, 'posted', 'reward_shortfall', p_id, now());
+                END IF;
                 IF v_leg.kind = 'referrer_reward' THEN
-                    v_referrer_shortfall := v_leg.amount - v_clawback;
+                    v_referrer_shortfall := v_shortfall;
                 ELSE
-                    v_referee_shortfall := v_leg.amount - v_clawback;
+                    v_referee_shortfall := v_shortfall;
                 END IF;
             END IF;
         END LOOP;

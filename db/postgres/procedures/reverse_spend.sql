@@ -1,5 +1,7 @@
--- Gives spent credit back (order cancelled) with a new transfer from the spent account.
--- Locks, in order: the spend row, then the customer's account.
+-- Gives spent credit back (order cancelled) with a new transfer from the spent account. What comes
+-- back first pays what the customer owes in that currency (settle_receivable), so credit a reversal
+-- took back cannot be spent twice.
+-- Locks, in order: the spend row, the customer's account, then their receivable.
 CREATE OR REPLACE FUNCTION reverse_spend(
     p_id uuid, p_caller_id varchar, p_idempotency_key varchar, p_request_hash char)
 RETURNS SETOF spend_row
@@ -44,6 +46,7 @@ BEGIN
                                spend_id, created_at)
         VALUES (system_account('spent', '', v_spend.currency), v_account, v_account, v_spend.amount, v_spend.currency,
                 'posted', 'spend_reversal', p_id, now());
+        v_balance := settle_receivable(v_account, v_balance, NULL, p_id);
         UPDATE spends s SET status = 'reversed', reversed_at = now() WHERE s.id = p_id;
 
         v_result := spend_view(p_id);

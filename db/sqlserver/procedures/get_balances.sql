@@ -1,4 +1,4 @@
--- A customer's available (posted) and pending credit, one row per currency.
+-- A customer's available (posted) and pending credit, and what they owe, one row per currency.
 CREATE OR ALTER PROCEDURE dbo.get_balances
     @customer_id nvarchar(64)
 AS
@@ -10,8 +10,10 @@ BEGIN
         BEGIN TRANSACTION;
         SELECT a.currency,
                a.credits_posted - a.debits_posted AS available,
-               a.credits_pending - a.debits_pending AS pending
+               a.credits_pending - a.debits_pending AS pending,
+               COALESCE(r.debits_posted - r.credits_posted, 0) AS owed
         FROM dbo.accounts a
+        LEFT JOIN dbo.accounts r ON r.kind = 'receivable' AND r.owner_id = a.owner_id AND r.currency = a.currency
         WHERE a.kind = 'customer' AND a.owner_id = @customer_id
         ORDER BY a.currency;
         COMMIT TRANSACTION;

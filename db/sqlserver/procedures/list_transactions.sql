@@ -1,5 +1,6 @@
 -- A customer's statement, newest first, keyset-paginated on the transfer id (never OFFSET).
--- Amounts are signed from the customer's side: credits positive, debits negative.
+-- Amounts are signed from the customer's side: credits positive, debits negative. The customer's
+-- receivable is on the statement too: a reward_shortfall there (negative) is what they came to owe.
 CREATE OR ALTER PROCEDURE dbo.list_transactions
     @customer_id     nvarchar(64),
     @starting_after  bigint,
@@ -26,7 +27,7 @@ BEGIN
             WHERE t.customer_account_id = a.id AND t.id < @before
             ORDER BY t.id DESC
         ) x
-        WHERE a.kind = 'customer' AND a.owner_id = @customer_id
+        WHERE a.kind IN ('customer', 'receivable') AND a.owner_id = @customer_id
         ORDER BY x.id DESC;
         COMMIT TRANSACTION;
     END TRY

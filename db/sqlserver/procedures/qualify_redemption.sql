@@ -1,4 +1,4 @@
--- The friend's qualifying order posts both pending rewards.
+-- The friend's qualifying order posts both pending rewards; posted credit first pays what its customer owes.
 -- Locks, in order: the redemption row, then both customers' accounts by owner id.
 CREATE OR ALTER PROCEDURE dbo.qualify_redemption
     @id               uniqueidentifier,
@@ -13,7 +13,8 @@ BEGIN
     SET XACT_ABORT ON;
     DECLARE @state varchar(10), @outcome nvarchar(max);
     DECLARE @found uniqueidentifier, @redemption_status varchar(10), @qualifying_order_id nvarchar(64),
-            @program_id uniqueidentifier, @minimum bigint, @account bigint;
+            @program_id uniqueidentifier, @minimum bigint, @account bigint, @available bigint, @ignored bigint;
+    DECLARE @posted TABLE (account_id bigint NOT NULL, available bigint NOT NULL);
     DECLARE @now datetimeoffset(6) = SYSUTCDATETIME();
     -- The redemption_row being answered (PG: v_result).
     DECLARE @result dbo.redemption_row;
@@ -88,6 +89,7 @@ BEGIN
         UPDATE a
         SET credits_pending = a.credits_pending - x.amount,
             credits_posted = a.credits_posted + x.amount
+        OUTPUT inserted.id, inserted.credits_posted - inserted.debits_posted INTO @posted (account_id, available)
         FROM dbo.accounts a
         JOIN (SELECT t.credit_account_id AS account_id, t.amount
               FROM dbo.transfers t
@@ -100,6 +102,21 @@ BEGIN
         FROM dbo.transfers t
         WHERE t.redemption_id = @id AND t.phase = 'pending'
         ORDER BY t.id;
+
+        -- Posted credit first pays what its customer owes, if anything; in owner id order, as above.
+        DECLARE settle CURSOR LOCAL STATIC READ_ONLY FORWARD_ONLY FOR
+            SELECT p.account_id, p.available FROM @posted p JOIN dbo.accounts a ON a.id = p.account_id
+            ORDER BY a.owner_id;
+        OPEN settle;
+        FETCH NEXT FROM settle INTO @account, @available;
+        WHILE @@FETCH_STATUS = 0
+        BEGIN
+            EXEC dbo.settle_receivable @account_id = @account, @available = @available, @redemption_id = @id,
+                @spend_id = NULL, @available_after = @ignored OUTPUT;
+            FETCH NEXT FROM settle INTO @account, @available;
+        END;
+        CLOSE settle;
+        DEALLOCATE settle;
 
         UPDATE dbo.redemptions
         SET status = 'rewarded', qualifying_order_id = @order_id, order_amount = @order_amount, qualified_at = @now

@@ -1,6 +1,8 @@
 -- Refund or fraud: voids pending rewards, or reverses posted ones with new transfers. Credit
--- already spent is clawed back as far as the balance allows; the rest is reported as shortfall.
--- Locks, in order: the redemption row, the code row, then both customers' accounts by owner id.
+-- already spent is clawed back as far as the balance allows; the rest, the shortfall, becomes what the
+-- customer owes: a transfer from their receivable account, settled by the next credit they receive.
+-- Locks, in order: the redemption row, the code row, then both customers' accounts by owner id (each
+-- customer's account before their receivable).
 CREATE OR ALTER PROCEDURE dbo.reverse_redemption
     @id               uniqueidentifier,
     @reason           nvarchar(200),
@@ -14,8 +16,9 @@ BEGIN
     DECLARE @state varchar(10), @outcome nvarchar(max);
     DECLARE @found uniqueidentifier, @redemption_status varchar(10), @code nvarchar(32);
     DECLARE @leg_id bigint, @leg_debit_account_id bigint, @leg_credit_account_id bigint, @leg_amount bigint,
-            @leg_currency char(3), @leg_kind varchar(20);
-    DECLARE @available bigint, @clawback bigint, @referrer_shortfall bigint, @referee_shortfall bigint;
+            @leg_currency char(3), @leg_kind varchar(20), @leg_owner_id nvarchar(64);
+    DECLARE @available bigint, @clawback bigint, @referrer_shortfall bigint, @referee_shortfall bigint,
+            @shortfall bigint, @receivable bigint;
     DECLARE @now datetimeoffset(6) = SYSUTCDATETIME();
     -- The redemption_row being answered (PG: v_result).
     DECLARE @result dbo.redemption_row;
@@ -62,13 +65,13 @@ BEGIN
 
         -- The original legs in owner id order: each iteration locks one account, so the order is certain.
         DECLARE legs CURSOR LOCAL STATIC READ_ONLY FORWARD_ONLY FOR
-            SELECT t.id, t.debit_account_id, t.credit_account_id, t.amount, t.currency, t.kind
+            SELECT t.id, t.debit_account_id, t.credit_account_id, t.amount, t.currency, t.kind, a.owner_id
             FROM dbo.transfers t JOIN dbo.accounts a ON a.id = t.credit_account_id
             WHERE t.redemption_id = @id AND t.phase = 'pending'
             ORDER BY a.owner_id;
         OPEN legs;
         FETCH NEXT FROM legs INTO @leg_id, @leg_debit_account_id, @leg_credit_account_id, @leg_amount,
-                                  @leg_currency, @leg_kind;
+                                  @leg_currency, @leg_kind, @leg_owner_id;
         WHILE @@FETCH_STATUS = 0
         BEGIN
             IF @redemption_status = 'pending'
@@ -96,13 +99,23 @@ BEGIN
                     VALUES (@leg_credit_account_id, @leg_debit_account_id, @leg_credit_account_id, @clawback,
                             @leg_currency, 'posted', 'reward_reversal', @id, @now);
                 END;
+                SET @shortfall = @leg_amount - @clawback;
+                IF @shortfall > 0
+                BEGIN
+                    EXEC dbo.customer_owes @customer_id = @leg_owner_id, @currency = @leg_currency,
+                        @amount = @shortfall, @id = @receivable OUTPUT;
+                    INSERT INTO dbo.transfers (debit_account_id, credit_account_id, customer_account_id, amount,
+                                               currency, phase, kind, redemption_id, created_at)
+                    VALUES (@receivable, @leg_debit_account_id, @receivable, @shortfall,
+                            @leg_currency, 'posted', 'reward_shortfall', @id, @now);
+                END;
                 IF @leg_kind = 'referrer_reward'
-                    SET @referrer_shortfall = @leg_amount - @clawback;
+                    SET @referrer_shortfall = @shortfall;
                 ELSE
-                    SET @referee_shortfall = @leg_amount - @clawback;
+                    SET @referee_shortfall = @shortfall;
             END;
             FETCH NEXT FROM legs INTO @leg_id, @leg_debit_account_id, @leg_credit_account_id, @leg_amount,
-                                      @leg_currency, @leg_kind;
+                                      @leg_currency, @leg_kind, @leg_owner_id;
         END;
         CLOSE legs;
         DEALLOCATE legs;

@@ -1,5 +1,7 @@
--- Gives spent credit back (order cancelled) with a new transfer from the spent account.
--- Locks, in order: the spend row, then the customer's account.
+-- Gives spent credit back (order cancelled) with a new transfer from the spent account. What comes
+-- back first pays what the customer owes in that currency (dbo.settle_receivable), so credit a reversal
+-- took back cannot be spent twice.
+-- Locks, in order: the spend row, the customer's account, then their receivable.
 CREATE OR ALTER PROCEDURE dbo.reverse_spend
     @id               uniqueidentifier,
     @caller_id        nvarchar(200),
@@ -64,6 +66,8 @@ BEGIN
         INSERT INTO dbo.transfers (debit_account_id, credit_account_id, customer_account_id, amount, currency, phase, kind,
                                    spend_id, created_at)
         VALUES (@spent, @account, @account, @amount, @currency, 'posted', 'spend_reversal', @id, @now);
+        EXEC dbo.settle_receivable @account_id = @account, @available = @balance, @redemption_id = NULL,
+            @spend_id = @id, @available_after = @balance OUTPUT;
         UPDATE dbo.spends SET status = 'reversed', reversed_at = @now WHERE id = @id;
 
         INSERT INTO @result SELECT * FROM dbo.spend_view(@id);

@@ -55,7 +55,8 @@ internal static class CodeEndpoints
     private static async Task<Results<Ok<CodeCheckResponse>, ValidationProblem, ProblemHttpResult>> ValidateCode(
         string code, string? customerId, CodeStore store, CancellationToken ct)
     {
-        if (code.Length > 32)
+        // A code that breaks the code rule cannot exist.
+        if (!Inputs.IsCode(code))
         {
             return Problems.NotFound("code_not_found");
         }

@@ -5,7 +5,8 @@ namespace ReferralService.Credits;
 
 internal sealed record BalanceResponse(string CustomerId, IReadOnlyList<CurrencyBalance> Balances);
 
-internal sealed record CurrencyBalance(string Currency, long Available, long Pending);
+/// <summary>Available credit can be spent; pending is not yet posted; owed is what a reversal took back after the credit was spent, paid first from any credit that arrives later.</summary>
+internal sealed record CurrencyBalance(string Currency, long Available, long Pending, long Owed);
 
 /// <summary>One ledger entry on a customer's statement. Amount is signed from the customer's side.</summary>
 internal sealed record TransactionResponse(
@@ -14,15 +15,15 @@ internal sealed record TransactionResponse(
 internal sealed record TransactionPage(IReadOnlyList<TransactionResponse> Data, bool HasMore, string? NextStartingAfter);
 
 public sealed record SpendRequest(
-    [property: Range(1, long.MaxValue, ErrorMessage = Inputs.AmountRule)] long Amount,
+    [property: Amount] long Amount,
     [property: Required, RegularExpression(Inputs.CurrencyPattern, ErrorMessage = Inputs.CurrencyRule)] string Currency,
-    [property: Required, RegularExpression(Inputs.OrderIdPattern, ErrorMessage = Inputs.OrderIdRule)] string OrderId);
+    [property: Required, OrderId] string OrderId);
 
 internal sealed record SpendResponse(
     Guid Id, string CustomerId, string OrderId, long Amount, string Currency, string Status, long BalanceAfter,
     DateTime CreatedAt, DateTime? ReversedAt);
 
-internal sealed record BalanceRow(string Currency, long Available, long Pending);
+internal sealed record BalanceRow(string Currency, long Available, long Pending, long Owed);
 
 internal sealed record TransactionRow(long Id, string Kind, string Phase, long Amount, string Currency, Guid? RedemptionId, Guid? SpendId, DateTime CreatedAt);
 

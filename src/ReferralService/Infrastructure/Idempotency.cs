@@ -30,11 +30,16 @@ internal sealed record Idempotency(string CallerId, string? Key, string? Request
         return new Idempotency(caller, key, hash);
     }
 
-    /// <summary>Keys are scoped to the token's subject; an unusually long subject is stored as its hash.</summary>
+    /// <summary>
+    /// Keys are scoped to the token's subject. A subject that is long or not printable ASCII (a NUL, a lone
+    /// surrogate: text the database may refuse) is stored as its hash, which scopes keys just as well.
+    /// </summary>
     private static string CallerOf(HttpContext http)
     {
         var subject = http.User.FindFirst("sub")?.Value ?? "";
-        return subject.Length <= 200 ? subject : "sha256:" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(subject)));
+        return subject.Length <= 200 && subject.All(c => c is >= ' ' and <= '~')
+            ? subject
+            : "sha256:" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(subject)));
     }
 
     public static bool IsValidKey(HttpContext http) =>

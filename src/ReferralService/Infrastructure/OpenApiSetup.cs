@@ -28,6 +28,8 @@ internal static class OpenApiSetup
                 [new OpenApiSecuritySchemeReference("Bearer", document)] = [],
             });
             options.CustomSchemaIds(type => type.Name);
+            // Report sums are decimal in C# only because they can pass 2^63; on the wire they are whole numbers.
+            options.MapType<decimal>(() => new OpenApiSchema { Type = JsonSchemaType.Integer });
         });
         return services;
     }

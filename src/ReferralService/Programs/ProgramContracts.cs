@@ -4,17 +4,17 @@ using ReferralService.Infrastructure;
 namespace ReferralService.Programs;
 
 public sealed record CreateProgramRequest(
-    [property: Required, StringLength(200, MinimumLength = 1)] string Name,
+    [property: Required, FreeText(200)] string Name,
     [property: Required, RegularExpression(Inputs.CurrencyPattern, ErrorMessage = Inputs.CurrencyRule)] string Currency,
-    [property: Range(1, long.MaxValue, ErrorMessage = Inputs.AmountRule)] long ReferrerReward,
-    [property: Range(1, long.MaxValue, ErrorMessage = Inputs.AmountRule)] long RefereeReward,
-    [property: Range(0, long.MaxValue, ErrorMessage = "Zero or a positive whole number of minor units.")] long MinimumOrderAmount,
+    [property: Amount] long ReferrerReward,
+    [property: Amount] long RefereeReward,
+    [property: Amount(minimum: 0)] long MinimumOrderAmount,
     [property: Range(1, int.MaxValue, ErrorMessage = "A positive whole number.")] int? MaxRewardsPerReferrer);
 
 public sealed record UpdateProgramRequest(
     [property: RegularExpression("^(active|paused|ended)$")] string? Status,
     [property: Range(1, int.MaxValue, ErrorMessage = "A positive whole number.")] int? MaxRewardsPerReferrer,
-    [property: Range(0, long.MaxValue, ErrorMessage = "Zero or a positive whole number of minor units.")] long? MinimumOrderAmount);
+    [property: Amount(minimum: 0)] long? MinimumOrderAmount);
 
 internal sealed record ProgramResponse(
     Guid Id, string Name, string Currency, long ReferrerReward, long RefereeReward, long MinimumOrderAmount,

@@ -4,16 +4,16 @@ using ReferralService.Infrastructure;
 namespace ReferralService.Redemptions;
 
 public sealed record RedeemRequest(
-    [property: Required, StringLength(32, MinimumLength = 1)] string Code,
-    [property: Required, RegularExpression(Inputs.CustomerIdPattern, ErrorMessage = Inputs.CustomerIdRule)] string CustomerId,
-    [property: RegularExpression(Inputs.OrderIdPattern, ErrorMessage = Inputs.OrderIdRule)] string? OrderId);
+    [property: Required, Code] string Code,
+    [property: Required, CustomerId] string CustomerId,
+    [property: OrderId] string? OrderId);
 
 public sealed record QualifyRequest(
-    [property: Required, RegularExpression(Inputs.OrderIdPattern, ErrorMessage = Inputs.OrderIdRule)] string OrderId,
-    [property: Range(1, long.MaxValue, ErrorMessage = Inputs.AmountRule)] long OrderAmount);
+    [property: Required, OrderId] string OrderId,
+    [property: Amount] long OrderAmount);
 
 public sealed record ReverseRedemptionRequest(
-    [property: Required, StringLength(200, MinimumLength = 1)] string Reason);
+    [property: Required, FreeText(200)] string Reason);
 
 internal sealed record RewardResponse(string CustomerId, string Role, long Amount, string Currency, string Status, long? Shortfall);
 

@@ -91,6 +91,85 @@ public sealed class ReportTests
     }
 
     [Test]
+    public async Task The_ledger_check_finds_a_customer_holding_credit_while_owing()
+    {
+        if (!TestRun.Database.IsPostgres)
+        {
+            Assert.Ignore("Tampering is done with PostgreSQL SQL.");
+        }
+        var (_, _, friend, redemption) = await Scenario.RewardedPairAsync(refereeReward: 1000);
+        using (var merchant = Api.Merchant())
+        {
+            await (await merchant.PostAsync($"/v1/customers/{friend}/spends", new { amount = 1000, currency = "USD", orderId = "gone" }))
+                .ExpectAsync(HttpStatusCode.Created);
+            await (await merchant.PostAsync($"/v1/redemptions/{redemption}/reverse", new { reason = "fraud" })).ExpectAsync(HttpStatusCode.OK);
+        }
+        await using var connection = new NpgsqlConnection(TestRun.Database.ConnectionString);
+        await connection.OpenAsync();
+        // Credit arrives without paying what is owed (the defect this invariant exists for): a balanced,
+        // correctly stored transfer, so only the new invariant can notice.
+        await using (var tamper = new NpgsqlCommand(
+            "WITH c AS (UPDATE accounts SET credits_posted = credits_posted + 5 WHERE kind = 'customer' AND owner_id = @owner AND currency = 'USD' RETURNING id) " +
+            "INSERT INTO transfers (debit_account_id, credit_account_id, customer_account_id, amount, currency, phase, kind, created_at) " +
+            "SELECT system_account('spent', '', 'USD'), c.id, c.id, 5, 'USD', 'posted', 'tampered', now() FROM c", connection))
+        {
+            tamper.Parameters.AddWithValue("owner", friend);
+            Assert.That(await tamper.ExecuteNonQueryAsync(), Is.EqualTo(1));
+        }
+        try
+        {
+            var violations = await LedgerCheckViolationsAsync();
+            Assert.That(violations, Does.Contain("no_credit_while_owing"));
+            Assert.That(violations, Does.Not.Contain("stored_balance_matches"));
+        }
+        finally
+        {
+            await using var undo = new NpgsqlCommand(
+                "WITH t AS (DELETE FROM transfers WHERE kind = 'tampered' AND customer_account_id = " +
+                "(SELECT id FROM accounts WHERE kind = 'customer' AND owner_id = @owner AND currency = 'USD') RETURNING customer_account_id, amount) " +
+                "UPDATE accounts a SET credits_posted = a.credits_posted - t.amount FROM t WHERE a.id = t.customer_account_id", connection);
+            undo.Parameters.AddWithValue("owner", friend);
+            Assert.That(await undo.ExecuteNonQueryAsync(), Is.EqualTo(1));
+        }
+        await Ledger.AssertSoundAsync();
+    }
+
+    [Test]
+    public async Task Reports_add_up_currencies_whose_totals_pass_64_bits()
+    {
+        if (!TestRun.Database.IsPostgres)
+        {
+            Assert.Ignore("The large ledger is written with PostgreSQL SQL.");
+        }
+        // Two legal 5 * 10^18 transfers in one currency (XBB: ISO 4217's bond-market unit, no other test uses it)
+        // sum past 2^63 - 1; every stored balance still fits in 64 bits, and the ledger stays balanced.
+        const long Half = 5_000_000_000_000_000_000;
+        var owner = Api.NewCustomerId("whale");
+        await using (var connection = new NpgsqlConnection(TestRun.Database.ConnectionString))
+        {
+            await connection.OpenAsync();
+            await using var write = new NpgsqlCommand(
+                "WITH c AS (INSERT INTO accounts (kind, owner_id, currency, credits_posted, debits_posted, created_at) " +
+                "           VALUES ('customer', @owner, 'XBB', @half, @half, now()) RETURNING id), " +
+                "     f AS (INSERT INTO accounts (kind, owner_id, currency, created_at) VALUES ('funding', @owner, 'XBB', now()) RETURNING id), " +
+                "     s AS (INSERT INTO accounts (kind, owner_id, currency, created_at) VALUES ('spent', @owner, 'XBB', now()) RETURNING id) " +
+                "INSERT INTO transfers (debit_account_id, credit_account_id, customer_account_id, amount, currency, phase, kind, created_at) " +
+                "SELECT f.id, c.id, c.id, @half, 'XBB', 'posted', 'referee_reward', now() FROM c, f " +
+                "UNION ALL SELECT c.id, s.id, c.id, @half, 'XBB', 'posted', 'spend', now() FROM c, s", connection);
+            write.Parameters.AddWithValue("owner", owner);
+            write.Parameters.AddWithValue("half", Half);
+            Assert.That(await write.ExecuteNonQueryAsync(), Is.EqualTo(2));
+        }
+
+        using var finance = Api.Finance();
+        var trial = await (await finance.GetAsync("/v1/reports/trial-balance")).ExpectAsync(HttpStatusCode.OK);
+        var xbb = trial.GetProperty("currencies").EnumerateArray().Single(c => c.Str("currency") == "XBB");
+        Assert.That(xbb.GetProperty("postedDebits").GetDecimal(), Is.GreaterThanOrEqualTo(2m * Half));
+        Assert.That(xbb.GetProperty("balanced").GetBoolean(), Is.True);
+        await Ledger.AssertSoundAsync();
+    }
+
+    [Test]
     public async Task Reports_are_for_finance_and_admins_only()
     {
         using var merchant = Api.Merchant();
@@ -99,12 +178,15 @@ public sealed class ReportTests
         await (await admin.GetAsync("/v1/reports/ledger-check")).ExpectAsync(HttpStatusCode.OK);
     }
 
-    private static async Task AssertLedgerCheckFindsAsync(string invariant)
+    private static async Task AssertLedgerCheckFindsAsync(string invariant) =>
+        Assert.That(await LedgerCheckViolationsAsync(), Does.Contain(invariant));
+
+    private static async Task<List<string>> LedgerCheckViolationsAsync()
     {
         using var finance = Api.Finance();
         var check = await (await finance.GetAsync("/v1/reports/ledger-check")).ExpectAsync(HttpStatusCode.OK);
         Assert.That(check.GetProperty("ok").GetBoolean(), Is.False);
-        Assert.That(check.GetProperty("violations").EnumerateArray().Select(v => v.Str("invariant")), Does.Contain(invariant));
+        return [.. check.GetProperty("violations").EnumerateArray().Select(v => v.Str("invariant"))];
     }
 
     private static async Task<(long PostedDebits, long PostedCredits, long PendingDebits, long PendingCredits)> TotalsAsync(HttpClient finance, string currency)

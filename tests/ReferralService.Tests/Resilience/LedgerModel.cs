@@ -6,29 +6,30 @@ namespace ReferralService.Tests.Resilience;
 
 /// <summary>
 /// What the ledger must hold after a run: every definitive 2xx answer is applied to the model once,
-/// from what the answer says; refusals apply nothing. Keyed by customer, in one currency.
+/// from what the answer says; refusals apply nothing. Keyed by customer, in one currency. Posted credit
+/// is modelled as its net: available minus owed. A reversal takes the whole reward off the net (clawed
+/// back or owed); how later credit settles what is owed depends on commit order, but never moves the net,
+/// and ledger_check proves nobody holds credit while owing, so the net fixes both numbers.
 /// </summary>
 internal sealed class LedgerModel
 {
-    private readonly ConcurrentDictionary<string, (long Available, long Pending)> balances = new();
+    private readonly ConcurrentDictionary<string, (long Net, long Pending)> balances = new();
     private readonly ConcurrentDictionary<Guid, string> redemptions = new();
     private readonly ConcurrentDictionary<Guid, (string Customer, long Amount, bool Reversed)> spends = new();
     private readonly Lock gate = new();
 
-    public IReadOnlyDictionary<string, (long Available, long Pending)> Balances => balances;
+    public IReadOnlyDictionary<string, (long Net, long Pending)> Balances => balances;
 
     public IReadOnlyDictionary<Guid, string> Redemptions => redemptions;
 
-    public void Add(string customer, long available, long pending)
+    public void Add(string customer, long net, long pending)
     {
         lock (gate)
         {
             var current = balances.GetValueOrDefault(customer);
-            balances[customer] = (current.Available + available, current.Pending + pending);
+            balances[customer] = (current.Net + net, current.Pending + pending);
         }
     }
-
-    public long AvailableOf(string customer) => balances.GetValueOrDefault(customer).Available;
 
     public void Redeemed(JsonElement redemption)
     {
@@ -60,8 +61,8 @@ internal sealed class LedgerModel
             }
             else
             {
-                // Posted credit comes back as far as the balance allowed; the rest is the shortfall.
-                Add(reward.Str("customerId"), -(amount - reward.Long("shortfall")), 0);
+                // Posted credit comes back as far as the balance allowed; the rest, the shortfall, is owed.
+                Add(reward.Str("customerId"), -amount, 0);
             }
         }
     }

@@ -108,7 +108,7 @@ internal sealed class StressClient(HttpClient http, LedgerModel model, Random ra
 
     private async Task SpendAsync(CancellationToken ct)
     {
-        var holders = model.Balances.Where(b => b.Value.Available > 0).Select(b => b.Key).ToArray();
+        var holders = model.Balances.Where(b => b.Value.Net > 0).Select(b => b.Key).ToArray();
         var customer = holders.Length > 0 && random.Next(4) > 0 ? holders[random.Next(holders.Length)] : customers[random.Next(customers.Length)];
         var amount = 1 + random.Next(400);
         var orderId = $"{runId}-s{Interlocked.Increment(ref sequence)}-{random.Next(1_000_000)}";

@@ -80,8 +80,9 @@ public sealed class StressTests
         using var finance = Api.Finance();
         foreach (var (customer, expected) in model.Balances)
         {
-            var actual = await Scenario.BalanceAsync(customer);
-            Assert.That(actual, Is.EqualTo(expected), $"seed {seed}: balance of {customer}");
+            var (available, pending) = await Scenario.BalanceAsync(customer);
+            var owed = await Scenario.OwedAsync(customer);
+            Assert.That((available - owed, pending), Is.EqualTo(expected), $"seed {seed}: balance of {customer}");
         }
         await Ledger.AssertSoundAsync();
     }

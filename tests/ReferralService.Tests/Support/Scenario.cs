@@ -58,6 +58,14 @@ internal static class Scenario
         return (program, referrer, friend, id);
     }
 
+    /// <summary>What a customer owes in one currency (a reversal's unsettled shortfall).</summary>
+    public static async Task<long> OwedAsync(string customerId, string currency = "USD")
+    {
+        using var finance = Api.Finance();
+        var body = await (await finance.GetAsync($"/v1/customers/{customerId}/balance")).ExpectAsync(HttpStatusCode.OK);
+        return body.GetProperty("balances").EnumerateArray().Where(b => b.Str("currency") == currency).Sum(b => b.Long("owed"));
+    }
+
     /// <summary>(available, pending) in one currency.</summary>
     public static async Task<(long Available, long Pending)> BalanceAsync(string customerId, string currency = "USD")
     {
