@@ -1,5 +1,4 @@
 using System.Net;
-using Microsoft.AspNetCore.Hosting;
 using ReferralService.Tests.Support;
 
 namespace ReferralService.Tests.Platform;
@@ -50,10 +49,8 @@ public sealed class AuthTests
     [Test]
     public async Task The_clock_skew_is_configurable()
     {
-        await using var lenient = new ServiceFactory(TestRun.Database, TestRun.Database.ConnectionString)
-            .WithWebHostBuilder(builder => builder.UseSetting("Authentication:ClockSkewSeconds", "300"));
-        using var late = lenient.CreateClient();
-        late.DefaultRequestHeaders.Authorization = new("Bearer", Tokens.For("finance", "late", expires: DateTime.UtcNow.AddMinutes(-4)));
+        await using var lenient = Api.ServiceWith("Authentication:ClockSkewSeconds", "300");
+        using var late = lenient.Client(Tokens.For("finance", "late", expires: DateTime.UtcNow.AddMinutes(-4)));
         await (await late.GetAsync("/v1/reports/trial-balance")).ExpectAsync(HttpStatusCode.OK);
     }
 
@@ -61,8 +58,7 @@ public sealed class AuthTests
     [TestCase("3600")]
     public void A_clock_skew_out_of_range_stops_the_service_at_start(string seconds)
     {
-        using var misconfigured = new ServiceFactory(TestRun.Database, TestRun.Database.ConnectionString)
-            .WithWebHostBuilder(builder => builder.UseSetting("Authentication:ClockSkewSeconds", seconds));
+        using var misconfigured = Api.ServiceWith("Authentication:ClockSkewSeconds", seconds);
         Assert.That(() => misconfigured.CreateClient(), Throws.Exception.With.Message.Contains("ClockSkewSeconds"));
     }
 

@@ -1,5 +1,4 @@
 using System.Net;
-using Microsoft.AspNetCore.Hosting;
 using ReferralService.Tests.Support;
 
 namespace ReferralService.Tests.Platform;
@@ -9,12 +8,9 @@ public sealed class RateLimitTests
     [Test]
     public async Task Code_validation_is_limited_per_caller_so_guessing_codes_is_useless()
     {
-        await using var limited = new ServiceFactory(TestRun.Database, TestRun.Database.ConnectionString)
-            .WithWebHostBuilder(builder => builder.UseSetting("RateLimits:CodeValidationsPerMinute", "3"));
-        using var guesser = limited.CreateClient();
-        guesser.DefaultRequestHeaders.Authorization = new("Bearer", Tokens.For("merchant", "guesser"));
-        using var other = limited.CreateClient();
-        other.DefaultRequestHeaders.Authorization = new("Bearer", Tokens.For("merchant", "honest-shop"));
+        await using var limited = Api.ServiceWith("RateLimits:CodeValidationsPerMinute", "3");
+        using var guesser = limited.Client(Tokens.For("merchant", "guesser"));
+        using var other = limited.Client(Tokens.For("merchant", "honest-shop"));
 
         for (var i = 0; i < 3; i++)
         {
@@ -32,12 +28,9 @@ public sealed class RateLimitTests
     public async Task Failed_code_lookups_share_one_budget_per_caller_across_validation_and_redemption()
     {
         var code = await Scenario.CodeForAsync(await Scenario.NewProgramAsync(), Api.NewCustomerId("alice"));
-        await using var limited = new ServiceFactory(TestRun.Database, TestRun.Database.ConnectionString)
-            .WithWebHostBuilder(builder => builder.UseSetting("RateLimits:FailedCodeLookupsPerMinute", "3"));
-        using var guesser = limited.CreateClient();
-        guesser.DefaultRequestHeaders.Authorization = new("Bearer", Tokens.For("merchant", "redemption-guesser"));
-        using var other = limited.CreateClient();
-        other.DefaultRequestHeaders.Authorization = new("Bearer", Tokens.For("merchant", "another-shop"));
+        await using var limited = Api.ServiceWith("RateLimits:FailedCodeLookupsPerMinute", "3");
+        using var guesser = limited.Client(Tokens.For("merchant", "redemption-guesser"));
+        using var other = limited.Client(Tokens.For("merchant", "another-shop"));
 
         for (var i = 0; i < 5; i++)
         {
