@@ -12,6 +12,7 @@ var builder = WebApplication.CreateBuilder(args);
 builder.Services.AddReferralData(builder.Configuration);
 builder.Services.AddReferralAuth();
 builder.Services.AddReferralProblemDetails();
+builder.Services.AddStrictJson();
 builder.Services.AddReferralRateLimits();
 builder.Services.AddIdempotencyKeyPurge();
 builder.Services.AddReferralOpenApi();

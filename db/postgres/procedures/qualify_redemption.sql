@@ -1,5 +1,6 @@
 -- The friend's qualifying order posts both pending rewards.
--- Locks, in order: the redemption row (by the guarded update), then both customers' accounts by owner id.
+-- Locks, in order: the redemption row (by the guarded update), then both customers' accounts by owner id,
+-- each followed by that customer's receivable.
 CREATE OR REPLACE FUNCTION qualify_redemption(
     p_id uuid, p_order_id varchar, p_order_amount bigint,
     p_caller_id varchar, p_idempotency_key varchar, p_request_hash char)

@@ -29,49 +29,45 @@ BEGIN
 
     <<work>>
     BEGIN
-        SELECT s.* INTO v_existing FROM spends s WHERE s.customer_id = p_customer_id AND s.order_id = p_order_id;
-        IF v_existing.id IS NOT NULL THEN
-            IF v_existing.amount = p_amount AND v_existing.currency = p_currency THEN
-                v_result := spend_view(v_existing.id);
-                v_result.status := 'existing';
-            ELSE
-                v_result.status := 'duplicate_order';
-            END IF;
-            EXIT work;
-        END IF;
-
-        -- Guarded debit: race-free, never below zero.
-        UPDATE accounts a SET debits_posted = a.debits_posted + p_amount
-        WHERE a.kind = 'customer' AND a.owner_id = p_customer_id AND a.currency = p_currency
-          AND a.credits_posted - a.debits_posted >= p_amount
-        RETURNING a.id, a.credits_posted - a.debits_posted INTO v_account, v_balance;
-        IF v_account IS NULL THEN
-            IF NOT EXISTS (SELECT 1 FROM accounts a WHERE a.kind = 'customer' AND a.owner_id = p_customer_id AND a.currency = p_currency)
-               AND EXISTS (SELECT 1 FROM accounts a WHERE a.kind = 'customer' AND a.owner_id = p_customer_id) THEN
-                v_result.status := 'currency_mismatch';
-            ELSE
-                v_result.status := 'insufficient_credit';
-            END IF;
-            EXIT work;
-        END IF;
-
-        INSERT INTO spends (id, customer_id, order_id, amount, currency, status, balance_after, created_at)
-        VALUES (p_id, p_customer_id, p_order_id, p_amount, p_currency, 'spent', v_balance, now())
-        ON CONFLICT (customer_id, order_id) DO NOTHING
-        RETURNING 'ok', id, customer_id, order_id, amount, currency, status, balance_after, created_at, reversed_at
-        INTO v_result;
-        IF NOT FOUND THEN
-            -- A concurrent spend for the same order won: undo our debit and answer as a retry.
-            UPDATE accounts a SET debits_posted = a.debits_posted - p_amount WHERE a.id = v_account;
+        -- Twice at most: a concurrent spend for the same order can win between our look and our insert.
+        LOOP
             SELECT s.* INTO v_existing FROM spends s WHERE s.customer_id = p_customer_id AND s.order_id = p_order_id;
-            IF v_existing.amount = p_amount AND v_existing.currency = p_currency THEN
-                v_result := spend_view(v_existing.id);
-                v_result.status := 'existing';
-            ELSE
-                v_result.status := 'duplicate_order';
+            IF v_existing.id IS NOT NULL THEN
+                IF v_existing.amount = p_amount AND v_existing.currency = p_currency THEN
+                    v_result := spend_view(v_existing.id);
+                    v_result.status := 'existing';
+                ELSE
+                    v_result.status := 'duplicate_order';
+                END IF;
+                EXIT work;
             END IF;
-            EXIT work;
-        END IF;
+
+            -- Guarded debit: race-free, never below zero.
+            UPDATE accounts a SET debits_posted = a.debits_posted + p_amount
+            WHERE a.kind = 'customer' AND a.owner_id = p_customer_id AND a.currency = p_currency
+              AND a.credits_posted - a.debits_posted >= p_amount
+            RETURNING a.id, a.credits_posted - a.debits_posted INTO v_account, v_balance;
+            IF v_account IS NULL THEN
+                IF NOT EXISTS (SELECT 1 FROM accounts a WHERE a.kind = 'customer' AND a.owner_id = p_customer_id AND a.currency = p_currency)
+                   AND EXISTS (SELECT 1 FROM accounts a WHERE a.kind = 'customer' AND a.owner_id = p_customer_id) THEN
+                    v_result.status := 'currency_mismatch';
+                ELSE
+                    v_result.status := 'insufficient_credit';
+                END IF;
+                EXIT work;
+            END IF;
+
+            INSERT INTO spends (id, customer_id, order_id, amount, currency, status, balance_after, created_at)
+            VALUES (p_id, p_customer_id, p_order_id, p_amount, p_currency, 'spent', v_balance, now())
+            ON CONFLICT (customer_id, order_id) DO NOTHING
+            RETURNING 'ok', id, customer_id, order_id, amount, currency, status, balance_after, created_at, reversed_at
+            INTO v_result;
+            EXIT WHEN FOUND;
+            -- The concurrent spend committed first (the insert waited for it): undo our debit, and the
+            -- next look answers as for a retry.
+            UPDATE accounts a SET debits_posted = a.debits_posted - p_amount WHERE a.id = v_account;
+            v_account := NULL;
+        END LOOP;
 
         INSERT INTO transfers (debit_account_id, credit_account_id, customer_account_id, amount, currency, phase, kind,
                                spend_id, created_at)

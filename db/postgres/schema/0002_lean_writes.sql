@@ -1,4 +1,4 @@
--- Less work per write (BENCHMARKS.md, "Done in the second session"):
+-- Less work per write (BENCHMARKS.md, "Why the writes are as fast as they are"):
 -- * Rows updated in place by the write path leave room on their page, so PostgreSQL can update them
 --   as heap-only tuples (HOT: no new index entries). Applies to pages written from now on.
 -- * Only pending transfers are ever looked up by redemption (to post, void or reverse them); the

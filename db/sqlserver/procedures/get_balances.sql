@@ -5,6 +5,8 @@ AS
 BEGIN
     SET NOCOUNT ON;
     SET XACT_ABORT ON;
+    -- Two accounts (credit and receivable) read at one point in time (see dbo.trial_balance).
+    IF @@TRANCOUNT = 0 SET TRANSACTION ISOLATION LEVEL SNAPSHOT;
 
     BEGIN TRY
         BEGIN TRANSACTION;

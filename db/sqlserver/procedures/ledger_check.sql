@@ -13,7 +13,8 @@ AS
 BEGIN
     SET NOCOUNT ON;
     SET XACT_ABORT ON;
-    SET TRANSACTION ISOLATION LEVEL SNAPSHOT;
+    -- Inside a caller's transaction the level cannot change (Msg 3951): read in the caller's, as PG does.
+    IF @@TRANCOUNT = 0 SET TRANSACTION ISOLATION LEVEL SNAPSHOT;
 
     BEGIN TRY
         BEGIN TRANSACTION;

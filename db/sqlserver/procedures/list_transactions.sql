@@ -9,6 +9,8 @@ AS
 BEGIN
     SET NOCOUNT ON;
     SET XACT_ABORT ON;
+    -- Two accounts (credit and receivable) read at one point in time (see dbo.trial_balance).
+    IF @@TRANCOUNT = 0 SET TRANSACTION ISOLATION LEVEL SNAPSHOT;
     -- NULL cursor = from the newest; a plain upper bound keeps the (account, id) index seek sargable.
     DECLARE @before bigint = COALESCE(@starting_after, 9223372036854775807);
     -- NULL page size = no limit, as PG's LIMIT NULL.

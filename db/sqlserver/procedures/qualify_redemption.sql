@@ -1,5 +1,6 @@
 -- The friend's qualifying order posts both pending rewards; posted credit first pays what its customer owes.
--- Locks, in order: the redemption row, then both customers' accounts by owner id.
+-- Locks, in order: the redemption row, then both customers' accounts by owner id, then their
+-- receivables by owner id.
 CREATE OR ALTER PROCEDURE dbo.qualify_redemption
     @id               uniqueidentifier,
     @order_id         nvarchar(64),
@@ -113,7 +114,7 @@ BEGIN
         WHILE @@FETCH_STATUS = 0
         BEGIN
             EXEC dbo.settle_receivable @account_id = @account, @available = @available, @redemption_id = @id,
-                @spend_id = NULL, @available_after = @ignored OUTPUT;
+                @spend_id = NULL, @now = @now, @available_after = @ignored OUTPUT;
             FETCH NEXT FROM settle INTO @account, @available;
         END;
         CLOSE settle;

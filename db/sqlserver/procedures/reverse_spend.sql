@@ -68,7 +68,7 @@ BEGIN
                                    spend_id, created_at)
         VALUES (@spent, @account, @account, @amount, @currency, 'posted', 'spend_reversal', @id, @now);
         EXEC dbo.settle_receivable @account_id = @account, @available = @balance, @redemption_id = NULL,
-            @spend_id = @id, @available_after = @balance OUTPUT;
+            @spend_id = @id, @now = @now, @available_after = @balance OUTPUT;
         UPDATE dbo.spends SET status = 'reversed', reversed_at = @now WHERE id = @id;
 
         INSERT INTO @result SELECT * FROM dbo.spend_view(@id);

@@ -2,13 +2,14 @@
 -- A pending transfer counts while it is neither posted nor voided. Sums are decimal(38, 0): a
 -- currency's total may pass 2^63 minor units long before any single amount could.
 -- Snapshot isolation: one point in time, as PostgreSQL's single statement reads, without blocking
--- writers (the database needs ALLOW_SNAPSHOT_ISOLATION ON; see README).
+-- writers (the database needs ALLOW_SNAPSHOT_ISOLATION ON; db/sqlserver/prerequisites.sql, README).
 CREATE OR ALTER PROCEDURE dbo.trial_balance
 AS
 BEGIN
     SET NOCOUNT ON;
     SET XACT_ABORT ON;
-    SET TRANSACTION ISOLATION LEVEL SNAPSHOT;
+    -- Inside a caller's transaction the level cannot change (Msg 3951): read in the caller's, as PG does.
+    IF @@TRANCOUNT = 0 SET TRANSACTION ISOLATION LEVEL SNAPSHOT;
 
     BEGIN TRY
         BEGIN TRANSACTION;

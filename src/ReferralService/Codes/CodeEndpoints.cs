@@ -17,6 +17,7 @@ internal static class CodeEndpoints
 
         app.MapGet("/v1/codes/{code}", ValidateCode)
             .WithTags("Codes").RequireAuthorization(Policies.Merchant).RequireRateLimiting(RateLimits.CodeValidation)
+            .LimitFailedCodeLookups()
             .WithName(nameof(ValidateCode)).ProducesProblems(400, 404, 429)
             .WithSummary("Would this code work for this customer? valid=false comes with the reason it would be refused.");
     }

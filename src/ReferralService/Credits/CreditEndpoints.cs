@@ -2,6 +2,7 @@ using System.Globalization;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using ReferralService.Auth;
+using ReferralService.Customers;
 using ReferralService.Infrastructure;
 
 namespace ReferralService.Credits;
@@ -10,7 +11,7 @@ internal static class CreditEndpoints
 {
     public static void MapCredits(this IEndpointRouteBuilder app)
     {
-        var customers = app.MapGroup("/v1/customers/{customerId}").WithTags("Credits");
+        var customers = app.MapCustomerRoutes().WithTags("Credits");
         customers.MapGet("/balance", GetBalance).RequireAuthorization(Policies.CustomerData)
             .WithName(nameof(GetBalance)).ProducesProblems(400, 404).WithSummary("A customer's credit per currency: available (spendable), pending, and owed (a reversal's shortfall, paid first from credit that arrives later).");
         customers.MapGet("/transactions", ListTransactions).RequireAuthorization(Policies.CustomerData)
@@ -19,34 +20,23 @@ internal static class CreditEndpoints
         customers.MapPost("/spends", SpendCredit).RequireAuthorization(Policies.Merchant).AcceptsIdempotencyKey()
             .WithName(nameof(SpendCredit)).ProducesProblems(400, 409, 422)
             .WithSummary("Spend available credit at checkout; never overdraws. One spend per order: a repeat of the same spend answers 200 with it.");
+        customers.MapGet("/spends/{spendId:guid}", GetSpend).RequireAuthorization(Policies.CustomerData)
+            .WithName(nameof(GetSpend)).ProducesProblems(400, 404).WithSummary("Read one of the customer's spends.");
 
         app.MapPost("/v1/spends/{spendId:guid}/reverse", ReverseSpend).WithTags("Credits")
             .RequireAuthorization(Policies.Merchant).AcceptsIdempotencyKey()
             .WithName(nameof(ReverseSpend)).ProducesProblems(400, 404, 422).WithSummary("Give spent credit back (order cancelled).");
     }
 
-    private static async Task<Results<Ok<BalanceResponse>, ValidationProblem, ProblemHttpResult>> GetBalance(
-        string customerId, CreditStore store, HttpContext http, CancellationToken ct)
+    private static async Task<Ok<BalanceResponse>> GetBalance(string customerId, CreditStore store, CancellationToken ct)
     {
-        if (!Inputs.IsCustomerId(customerId))
-        {
-            return Problems.Invalid(nameof(customerId), Inputs.CustomerIdRule);
-        }
-        if (!http.User.MayActFor(customerId))
-        {
-            return Problems.NotFound();
-        }
         var rows = await store.GetBalancesAsync(customerId, ct);
         return TypedResults.Ok(new BalanceResponse(customerId, [.. rows.Select(r => new CurrencyBalance(r.Currency.Trim(), r.Available, r.Pending, r.Owed))]));
     }
 
-    private static async Task<Results<Ok<TransactionPage>, ValidationProblem, ProblemHttpResult>> ListTransactions(
-        string customerId, int? limit, string? startingAfter, CreditStore store, HttpContext http, CancellationToken ct)
+    private static async Task<Results<Ok<TransactionPage>, ValidationProblem>> ListTransactions(
+        string customerId, int? limit, string? startingAfter, CreditStore store, CancellationToken ct)
     {
-        if (!Inputs.IsCustomerId(customerId))
-        {
-            return Problems.Invalid(nameof(customerId), Inputs.CustomerIdRule);
-        }
         if (limit is < 1 or > 100)
         {
             return Problems.Invalid(nameof(limit), "Between 1 and 100.");
@@ -60,10 +50,6 @@ internal static class CreditEndpoints
             }
             after = cursor;
         }
-        if (!http.User.MayActFor(customerId))
-        {
-            return Problems.NotFound();
-        }
         var pageSize = limit ?? 20;
         // One row more than the page tells whether there is another page.
         var rows = await store.ListTransactionsAsync(customerId, after, pageSize + 1, ct);
@@ -75,13 +61,9 @@ internal static class CreditEndpoints
         return TypedResults.Ok(new TransactionPage(page, hasMore, hasMore ? page[^1].Id : null));
     }
 
-    private static async Task<Results<Created<SpendResponse>, Ok<SpendResponse>, ValidationProblem, ProblemHttpResult>> SpendCredit(
+    private static async Task<Results<Created<SpendResponse>, Ok<SpendResponse>, ProblemHttpResult>> SpendCredit(
         string customerId, SpendRequest request, CreditStore store, HttpContext http, CancellationToken ct)
     {
-        if (!Inputs.IsCustomerId(customerId))
-        {
-            return Problems.Invalid(nameof(customerId), Inputs.CustomerIdRule);
-        }
         var idempotency = Idempotency.For(http, nameof(SpendCredit), customerId, request);
         var row = await store.SpendAsync(store.NewId(), customerId, request, idempotency, ct);
         return row.Status switch
@@ -91,6 +73,13 @@ internal static class CreditEndpoints
             "duplicate_order" => Problems.Conflict("duplicate_order"),
             var code => Problems.Refused(code),
         };
+    }
+
+    private static async Task<Results<Ok<SpendResponse>, ProblemHttpResult>> GetSpend(
+        string customerId, Guid spendId, CreditStore store, CancellationToken ct)
+    {
+        var row = await store.GetSpendAsync(spendId, customerId, ct);
+        return row.Status == "ok" ? TypedResults.Ok(row.ToResponse()) : Problems.NotFound();
     }
 
     private static async Task<Results<Ok<SpendResponse>, ProblemHttpResult>> ReverseSpend(

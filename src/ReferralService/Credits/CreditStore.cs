@@ -17,6 +17,9 @@ internal sealed class CreditStore(Db db)
         db.QuerySingleAsync<SpendRow>(Procedures.SpendCredit,
             [id, customerId, r.Amount, r.Currency, r.OrderId, .. idempotency.Arguments], idempotency.HasKey, ct);
 
+    public Task<SpendRow> GetSpendAsync(Guid id, string customerId, CancellationToken ct) =>
+        db.QuerySingleAsync<SpendRow>(Procedures.GetSpend, [id, customerId], idempotent: true, ct);
+
     public Task<SpendRow> ReverseSpendAsync(Guid id, Idempotency idempotency, CancellationToken ct) =>
         db.QuerySingleAsync<SpendRow>(Procedures.ReverseSpend, [id, .. idempotency.Arguments], idempotency.HasKey, ct);
 }

@@ -42,6 +42,7 @@ internal static class Procedures
     public static readonly Procedure SpendCredit = Procedure.Writes("spend_credit",
         ["id", "customer_id", "amount", "currency", "order_id", .. Idempotency]);
     public static readonly Procedure ReverseSpend = Procedure.Writes("reverse_spend", ["id", .. Idempotency]);
+    public static readonly Procedure GetSpend = Procedure.LooksUp("get_spend", "id", "customer_id");
 
     public static readonly Procedure TrialBalance = Procedure.Reads("trial_balance");
     public static readonly Procedure LedgerCheck = Procedure.Reads("ledger_check");
@@ -51,7 +52,7 @@ internal static class Procedures
     public static IReadOnlyList<Procedure> All { get; } =
     [
         CreateProgram, GetProgram, UpdateProgram, GetOrCreateReferralCode, CheckCode, Redeem, QualifyRedemption,
-        ReverseRedemption, GetRedemption, GetBalances, ListTransactions, SpendCredit, ReverseSpend, TrialBalance,
+        ReverseRedemption, GetRedemption, GetBalances, ListTransactions, SpendCredit, ReverseSpend, GetSpend, TrialBalance,
         LedgerCheck, HealthCheck, PurgeIdempotencyKeys,
     ];
 }

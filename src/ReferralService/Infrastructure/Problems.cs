@@ -21,16 +21,31 @@ internal static class Problems
         ["idempotency_key_reused"] = "This Idempotency-Key was used with a different request.",
         ["duplicate_order"] = "This order already has a different spend.",
         ["validation_failed"] = "The request is not valid.",
+        ["unauthorized"] = "A valid bearer token is required.",
+        ["forbidden"] = "The token's role may not do this.",
+        ["method_not_allowed"] = "The resource does not allow this method.",
+        ["not_acceptable"] = "The resource cannot answer in an accepted media type.",
+        ["conflict"] = "The request conflicts with the resource's state.",
+        ["payload_too_large"] = "The request body is too large.",
+        ["unsupported_media_type"] = "The request body must be application/json.",
+        ["unprocessable"] = "The request cannot be processed.",
+        ["rate_limited"] = "Too many requests; retry after the time in Retry-After.",
+        ["service_unavailable"] = "The service is unavailable; retry later.",
+        ["database_unavailable"] = "The database is unavailable.",
+        ["internal_error"] = "An unexpected error occurred.",
+        ["error"] = "The request failed.",
     };
 
     public static string TitleFor(string code) => Titles.TryGetValue(code, out var title) ? title : code;
+
+    public static string TypeFor(string code) => $"https://referral.example/problems/{code.Replace('_', '-')}";
 
     public static ProblemDetails Create(int status, string code, string? detail = null) => new()
     {
         Status = status,
         Title = TitleFor(code),
         Detail = detail,
-        Type = $"https://referral.example/problems/{code.Replace('_', '-')}",
+        Type = TypeFor(code),
         Extensions = { ["code"] = code },
     };
 
@@ -43,7 +58,7 @@ internal static class Problems
 
     public static ValidationProblem Invalid(string field, string message) =>
         TypedResults.ValidationProblem(new Dictionary<string, string[]> { [field] = [message] },
-            title: TitleFor("validation_failed"), extensions: new Dictionary<string, object?> { ["code"] = "validation_failed" });
+            title: TitleFor("validation_failed"), type: TypeFor("validation_failed"), extensions: new Dictionary<string, object?> { ["code"] = "validation_failed" });
 
     /// <summary>The default code for a status that has none of its own (routing 404s, 405s, auth failures).</summary>
     public static string DefaultCode(int status) => status switch

@@ -1,5 +1,7 @@
 using System.ComponentModel.DataAnnotations;
+using System.Globalization;
 using System.Threading.RateLimiting;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 
 namespace ReferralService.Infrastructure;
@@ -9,9 +11,33 @@ internal sealed class RateLimitOptions
     /// <summary>Code validations per caller (token subject, else IP address) per minute.</summary>
     [Range(1, 10_000_000)]
     public int CodeValidationsPerMinute { get; set; } = 600;
+
+    /// <summary>Lookups of codes that do not exist, per caller per minute, over every route that takes a code.</summary>
+    [Range(1, 10_000_000)]
+    public int FailedCodeLookupsPerMinute { get; set; } = 60;
 }
 
-/// <summary>Code validation is rate-limited per caller so that guessing codes is useless.</summary>
+/// <summary>
+/// Each caller's budget of failed code lookups (answers 404 code_not_found), one budget for every route that
+/// takes a code: a permit is consumed when a lookup fails, and once none is left those routes refuse the caller.
+/// </summary>
+internal sealed class FailedCodeLookups(IOptions<RateLimitOptions> options) : IDisposable
+{
+    private readonly PartitionedRateLimiter<string> budget = PartitionedRateLimiter.Create<string, string>(caller =>
+        RateLimitPartition.GetFixedWindowLimiter(caller, _ => RateLimits.PerMinute(options.Value.FailedCodeLookupsPerMinute)));
+
+    /// <summary>Acquired while the caller has failures left; not acquired (with a retry-after) once they are spent.</summary>
+    public RateLimitLease Check(string caller) => budget.AttemptAcquire(caller, 0);
+
+    public void CountFailure(string caller) => budget.AttemptAcquire(caller).Dispose();
+
+    public void Dispose() => budget.Dispose();
+}
+
+/// <summary>
+/// Codes cannot be guessed: validation is rate-limited per caller, and failed lookups on every route that takes
+/// a code share one smaller budget per caller.
+/// </summary>
 internal static class RateLimits
 {
     public const string CodeValidation = nameof(CodeValidation);
@@ -19,21 +45,64 @@ internal static class RateLimits
     public static IServiceCollection AddReferralRateLimits(this IServiceCollection services)
     {
         services.AddOptions<RateLimitOptions>().BindConfiguration("RateLimits").ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<FailedCodeLookups>();
         services.AddRateLimiter(options =>
         {
             options.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
+            options.OnRejected = (context, _) => new ValueTask(Refusal(context.HttpContext, context.Lease).ExecuteAsync(context.HttpContext));
             options.AddPolicy(CodeValidation, http =>
             {
                 var limit = http.RequestServices.GetRequiredService<IOptions<RateLimitOptions>>().Value.CodeValidationsPerMinute;
-                var caller = http.User.FindFirst("sub")?.Value ?? http.Connection.RemoteIpAddress?.ToString() ?? "unknown";
-                return RateLimitPartition.GetFixedWindowLimiter(caller, _ => new FixedWindowRateLimiterOptions
-                {
-                    PermitLimit = limit,
-                    Window = TimeSpan.FromMinutes(1),
-                    QueueLimit = 0,
-                });
+                return RateLimitPartition.GetFixedWindowLimiter(CallerOf(http), _ => PerMinute(limit));
             });
         });
         return services;
+    }
+
+    /// <summary>
+    /// Counts the route's failed code lookups against the caller's budget and answers 429 once it is spent,
+    /// whatever the code: a route that takes a code must not tell which codes exist faster than the budget allows.
+    /// </summary>
+    public static RouteHandlerBuilder LimitFailedCodeLookups(this RouteHandlerBuilder builder) =>
+        builder.AddEndpointFilter(async (context, next) =>
+        {
+            var http = context.HttpContext;
+            var lookups = http.RequestServices.GetRequiredService<FailedCodeLookups>();
+            var caller = CallerOf(http);
+            using (var lease = lookups.Check(caller))
+            {
+                if (!lease.IsAcquired)
+                {
+                    return Refusal(http, lease);
+                }
+            }
+            var result = await next(context);
+            if (IsCodeNotFound(result))
+            {
+                lookups.CountFailure(caller);
+            }
+            return result;
+        }).ProducesProblem(StatusCodes.Status429TooManyRequests);
+
+    private static bool IsCodeNotFound(object? result) =>
+        (result is INestedHttpResult nested ? nested.Result : result) is ProblemHttpResult problem
+        && problem.ProblemDetails.Extensions.TryGetValue("code", out var code) && code is "code_not_found";
+
+    /// <summary>A fixed one-minute window of <paramref name="limit"/> permits; no queue: over the limit is refused at once.</summary>
+    public static FixedWindowRateLimiterOptions PerMinute(int limit) =>
+        new() { PermitLimit = limit, Window = TimeSpan.FromMinutes(1), QueueLimit = 0 };
+
+    /// <summary>Whom a limit counts: the token's subject, else the IP address.</summary>
+    private static string CallerOf(HttpContext http) =>
+        http.User.FindFirst("sub")?.Value ?? http.Connection.RemoteIpAddress?.ToString() ?? "unknown";
+
+    /// <summary>429 rate_limited, with Retry-After when the limiter knows when a permit comes back.</summary>
+    private static ProblemHttpResult Refusal(HttpContext http, RateLimitLease lease)
+    {
+        if (lease.TryGetMetadata(MetadataName.RetryAfter, out var retryAfter))
+        {
+            http.Response.Headers.RetryAfter = ((int)Math.Ceiling(retryAfter.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
+        }
+        return TypedResults.Problem(Problems.Create(StatusCodes.Status429TooManyRequests, "rate_limited"));
     }
 }

@@ -12,6 +12,7 @@ internal static class RedemptionEndpoints
         var group = app.MapGroup("/v1/redemptions").WithTags("Redemptions");
 
         group.MapPost("/", Redeem).RequireAuthorization(Policies.Merchant).AcceptsIdempotencyKey()
+            .LimitFailedCodeLookups()
             .WithName(nameof(Redeem)).ProducesProblems(400, 404, 422).WithSummary("A friend redeems a referral code: pending rewards for both sides.");
         group.MapPost("/{redemptionId:guid}/qualify", Qualify).RequireAuthorization(Policies.Merchant).AcceptsIdempotencyKey()
             .WithName(nameof(Qualify)).ProducesProblems(400, 404, 422).WithSummary("Report the friend's qualifying order: posts both rewards.");

@@ -58,6 +58,25 @@ public sealed class SpendTests
     }
 
     [Test]
+    public async Task A_spend_can_be_read_where_its_location_points_by_the_customer_and_by_no_other()
+    {
+        var (_, _, friend, _) = await Scenario.RewardedPairAsync();
+        using var merchant = Api.Merchant();
+        var created = await merchant.PostAsync($"/v1/customers/{friend}/spends", new { amount = 150, currency = "USD", orderId = "read-me" });
+        var spend = await created.ExpectAsync(HttpStatusCode.Created);
+
+        using var owner = Api.Client(Tokens.Customer(friend));
+        var read = await (await owner.GetAsync(created.Headers.Location)).ExpectAsync(HttpStatusCode.OK);
+        Assert.That((read.Str("id"), read.Long("amount"), read.Str("status")), Is.EqualTo((spend.Str("id"), 150L, "spent")));
+
+        using var stranger = Api.Client(Tokens.Customer(Api.NewCustomerId("stranger")));
+        await (await stranger.GetAsync(created.Headers.Location)).ExpectProblemAsync(HttpStatusCode.NotFound, "not_found");
+        var otherCustomer = Api.NewCustomerId("other");
+        await (await merchant.GetAsync($"/v1/customers/{otherCustomer}/spends/{spend.Str("id")}"))
+            .ExpectProblemAsync(HttpStatusCode.NotFound, "not_found");
+    }
+
+    [Test]
     public async Task A_spend_is_reversed_once()
     {
         var (_, _, friend, _) = await Scenario.RewardedPairAsync();

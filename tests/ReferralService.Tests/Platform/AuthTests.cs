@@ -31,6 +31,61 @@ public sealed class AuthTests
         await response.ExpectProblemAsync(HttpStatusCode.Unauthorized, "unauthorized");
     }
 
+    [Test]
+    public async Task A_token_that_expired_minutes_ago_is_unauthorized()
+    {
+        using var late = Api.Client(Tokens.For("admin", "late", expires: DateTime.UtcNow.AddMinutes(-4)));
+        var response = await late.PostAsync("/v1/programs", Program);
+        await response.ExpectProblemAsync(HttpStatusCode.Unauthorized, "unauthorized");
+    }
+
+    [Test]
+    public async Task A_token_that_expired_seconds_ago_is_still_accepted_for_clock_skew()
+    {
+        using var justExpired = Api.Client(Tokens.For("finance", "skewed", expires: DateTime.UtcNow.AddSeconds(-5)));
+        await (await justExpired.GetAsync("/v1/reports/trial-balance")).ExpectAsync(HttpStatusCode.OK);
+    }
+
+    [Test]
+    public async Task The_clock_skew_is_configurable()
+    {
+        await using var lenient = Api.ServiceWith("Authentication:ClockSkewSeconds", "300");
+        using var late = lenient.Client(Tokens.For("finance", "late", expires: DateTime.UtcNow.AddMinutes(-4)));
+        await (await late.GetAsync("/v1/reports/trial-balance")).ExpectAsync(HttpStatusCode.OK);
+    }
+
+    [TestCase("-1")]
+    [TestCase("3600")]
+    public void A_clock_skew_out_of_range_stops_the_service_at_start(string seconds)
+    {
+        using var misconfigured = Api.ServiceWith("Authentication:ClockSkewSeconds", seconds);
+        Assert.That(() => misconfigured.CreateClient(), Throws.Exception.With.Message.Contains("ClockSkewSeconds"));
+    }
+
+    [TestCase(null)]
+    [TestCase("")]
+    [TestCase(" ")]
+    public async Task A_token_without_a_subject_is_unauthorized(string? subject)
+    {
+        // Without one, every such token would share one idempotency scope and one rate-limit bucket.
+        using var anonymous = Api.Client(Tokens.For("merchant", subject));
+        var response = await anonymous.GetAsync($"/v1/redemptions/{Guid.NewGuid()}");
+        await response.ExpectProblemAsync(HttpStatusCode.Unauthorized, "unauthorized");
+    }
+
+    [Test]
+    public async Task A_refused_token_is_not_told_why()
+    {
+        using var forged = Api.Client(Tokens.For("admin", "mallory", issuer: "evil"));
+        using var expired = Api.Client(Tokens.For("admin", "late", expires: DateTime.UtcNow.AddHours(-1)));
+        foreach (var client in new[] { forged, expired })
+        {
+            var response = await client.GetAsync("/v1/reports/trial-balance");
+            await response.ExpectProblemAsync(HttpStatusCode.Unauthorized, "unauthorized");
+            Assert.That(response.Headers.WwwAuthenticate.ToString(), Is.EqualTo("Bearer error=\"invalid_token\""));
+        }
+    }
+
     [TestCase("merchant")]
     [TestCase("finance")]
     [TestCase("customer")]

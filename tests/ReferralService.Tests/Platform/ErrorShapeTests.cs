@@ -45,6 +45,60 @@ public sealed class ErrorShapeTests
     }
 
     [Test]
+    public async Task An_invalid_body_is_a_validation_problem_whatever_the_client_accepts(
+        [Values("application/xml", "text/html", "text/plain")] string accept)
+    {
+        using var merchant = Api.Merchant();
+        merchant.DefaultRequestHeaders.Accept.ParseAdd(accept);
+        var response = await merchant.PostAsync($"/v1/customers/{Api.NewCustomerId("c")}/spends", new { amount = 0, currency = "USD", orderId = "o1" });
+        var problem = await response.ExpectProblemAsync(HttpStatusCode.BadRequest, "validation_failed");
+        Assert.That(problem.GetProperty("errors").TryGetProperty("amount", out _), Is.True, problem.ToString());
+    }
+
+    [Test]
+    public async Task A_malformed_body_is_a_validation_problem_whatever_the_client_accepts(
+        [Values("application/xml", "text/html", "text/plain")] string accept)
+    {
+        using var admin = Api.Admin();
+        admin.DefaultRequestHeaders.Accept.ParseAdd(accept);
+        using var content = new StringContent("{\"name\":", System.Text.Encoding.UTF8, "application/json");
+        await (await admin.PostAsync("/v1/programs", content)).ExpectProblemAsync(HttpStatusCode.BadRequest, "validation_failed");
+    }
+
+    [Test]
+    public async Task Refusals_by_the_platform_are_problems_whatever_the_client_accepts(
+        [Values("application/xml", "text/html", "text/plain")] string accept)
+    {
+        using var anonymous = Api.Client(null);
+        anonymous.DefaultRequestHeaders.Accept.ParseAdd(accept);
+        using var customer = Api.Client(Tokens.Customer("someone"));
+        customer.DefaultRequestHeaders.Accept.ParseAdd(accept);
+
+        await (await anonymous.GetAsync("/v1/reports/trial-balance")).ExpectProblemAsync(HttpStatusCode.Unauthorized, "unauthorized");
+        await (await customer.GetAsync("/v1/reports/trial-balance")).ExpectProblemAsync(HttpStatusCode.Forbidden, "forbidden");
+        await (await customer.GetAsync("/v1/nothing-here")).ExpectProblemAsync(HttpStatusCode.NotFound, "not_found");
+        await (await customer.DeleteAsync($"/v1/programs/{Guid.NewGuid()}")).ExpectProblemAsync(HttpStatusCode.MethodNotAllowed, "method_not_allowed");
+    }
+
+    [Test]
+    public async Task Every_problem_has_a_type_and_a_title()
+    {
+        using var anonymous = Api.Client(null);
+        using var merchant = Api.Merchant();
+        var problems = new[]
+        {
+            await (await anonymous.GetAsync("/v1/reports/trial-balance")).ExpectProblemAsync(HttpStatusCode.Unauthorized, "unauthorized"),
+            await (await merchant.GetAsync("/v1/nothing-here")).ExpectProblemAsync(HttpStatusCode.NotFound, "not_found"),
+            await (await merchant.GetAsync($"/v1/redemptions/{Guid.NewGuid()}")).ExpectProblemAsync(HttpStatusCode.NotFound, "not_found"),
+        };
+        foreach (var problem in problems)
+        {
+            Assert.That(problem.Str("type"), Does.StartWith("https://"), problem.ToString());
+            Assert.That(problem.Str("title"), Is.Not.Empty, problem.ToString());
+        }
+    }
+
+    [Test]
     public async Task Health_reports_live_and_ready_without_a_token()
     {
         using var anonymous = Api.Client(null);

@@ -2,21 +2,31 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
 
 namespace ReferralService.Tests.Support;
 
 /// <summary>HTTP helpers over the in-process service; every call carries a real signed token.</summary>
 internal static class Api
 {
-    public static HttpClient Client(string? token)
+    public static HttpClient Client(string? token) => ReferralService.Tests.TestRun.Service.Client(token);
+
+    /// <summary>A client of the given instance of the service, sending the token when there is one.</summary>
+    public static HttpClient Client(this WebApplicationFactory<Program> service, string? token)
     {
-        var client = ReferralService.Tests.TestRun.Service.CreateClient();
+        var client = service.CreateClient();
         if (token is not null)
         {
             client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
         }
         return client;
     }
+
+    /// <summary>Another instance of the service on the test database (already migrated), with one setting changed.</summary>
+    public static WebApplicationFactory<Program> ServiceWith(string key, string value) =>
+        new ServiceFactory(ReferralService.Tests.TestRun.Database, ReferralService.Tests.TestRun.Database.ConnectionString)
+            .WithWebHostBuilder(builder => builder.UseSetting(key, value));
 
     public static HttpClient Admin() => Client(Tokens.Admin);
 

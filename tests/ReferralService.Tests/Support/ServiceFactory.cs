@@ -19,6 +19,7 @@ internal sealed class ServiceFactory(TestDatabase database, string? connectionSt
         builder.UseSetting("Authentication:Schemes:Bearer:SigningKeys:0:Issuer", Tokens.Issuer);
         builder.UseSetting("Authentication:Schemes:Bearer:SigningKeys:0:Value", Convert.ToBase64String(Tokens.Key));
         builder.UseSetting("RateLimits:CodeValidationsPerMinute", "1000000");
+        builder.UseSetting("RateLimits:FailedCodeLookupsPerMinute", "1000000");
         // The purge keeps its 24 h retention but runs every second, so a test can watch it work.
         builder.UseSetting("Idempotency:PurgeIntervalSeconds", "1");
         builder.UseSetting("Logging:LogLevel:Default", "Warning");

@@ -15,13 +15,15 @@ internal static class Tokens
 
     private static readonly JsonWebTokenHandler Handler = new();
 
-    public static string For(string role, string subject, string? issuer = null, byte[]? key = null, DateTime? expires = null)
+    /// <summary>A token for the role; a null subject leaves the <c>sub</c> claim out.</summary>
+    public static string For(string role, string? subject, string? issuer = null, byte[]? key = null, DateTime? expires = null)
     {
+        Claim[] claims = subject is null ? [new Claim("role", role)] : [new Claim("sub", subject), new Claim("role", role)];
         var descriptor = new SecurityTokenDescriptor
         {
             Issuer = issuer ?? Issuer,
             Audience = Audience,
-            Subject = new ClaimsIdentity([new Claim("sub", subject), new Claim("role", role)]),
+            Subject = new ClaimsIdentity(claims),
             NotBefore = (expires ?? DateTime.UtcNow.AddHours(1)).AddHours(-2),
             Expires = expires ?? DateTime.UtcNow.AddHours(1),
             IssuedAt = (expires ?? DateTime.UtcNow.AddHours(1)).AddHours(-2),

@@ -7,6 +7,7 @@ CREATE OR ALTER PROCEDURE dbo.customer_owes
     @customer_id  nvarchar(64),
     @currency     char(3),
     @amount       bigint,
+    @now          datetimeoffset(6),
     @id           bigint OUTPUT
 AS
 BEGIN
@@ -27,7 +28,7 @@ BEGIN
     IF @id IS NULL
     BEGIN
         INSERT INTO dbo.accounts (kind, owner_id, currency, debits_posted, created_at)
-        VALUES ('receivable', @customer_id, @currency, @amount, SYSUTCDATETIME());
+        VALUES ('receivable', @customer_id, @currency, @amount, @now);
         SET @id = CAST(SCOPE_IDENTITY() AS bigint);
     END;
 END;

@@ -9,6 +9,7 @@ CREATE OR ALTER PROCEDURE dbo.settle_receivable
     @available        bigint,
     @redemption_id    uniqueidentifier,
     @spend_id         uniqueidentifier,
+    @now              datetimeoffset(6),
     @available_after  bigint OUTPUT
 AS
 BEGIN
@@ -26,8 +27,9 @@ BEGIN
     JOIN dbo.accounts r WITH (UPDLOCK, ROWLOCK)
       ON r.kind = 'receivable' AND r.owner_id = c.owner_id AND r.currency = c.currency
     WHERE c.id = @account_id;
+    SET @owed = COALESCE(@owed, 0);
     SET @settled = CASE WHEN @owed < @available THEN @owed ELSE @available END;
-    IF @receivable IS NULL OR @settled <= 0
+    IF @settled <= 0
         RETURN;
 
     UPDATE dbo.accounts SET debits_posted = debits_posted + @settled WHERE id = @account_id;
@@ -35,6 +37,6 @@ BEGIN
     INSERT INTO dbo.transfers (debit_account_id, credit_account_id, customer_account_id, amount, currency, phase, kind,
                                redemption_id, spend_id, created_at)
     VALUES (@account_id, @receivable, @account_id, @settled, @currency, 'posted', 'shortfall_settlement',
-            @redemption_id, @spend_id, SYSUTCDATETIME());
+            @redemption_id, @spend_id, @now);
     SET @available_after = @available - @settled;
 END;
