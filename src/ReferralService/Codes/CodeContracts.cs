@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using ReferralService.Data;
 
 namespace ReferralService.Codes;
 
@@ -7,10 +8,10 @@ internal sealed record ReferralCodeResponse(string Code, Guid ProgramId, string 
 internal sealed record CodeCheckResponse(string Code, Guid ProgramId, string OwnerId, bool Valid, string? Reason);
 
 /// <summary>The referral_code_row result.</summary>
-internal sealed record ReferralCodeRow(string Status, string? Code, Guid? ProgramId, string? OwnerId, bool? Created);
+internal sealed record ReferralCodeRow(string Status, string? Code, Guid? ProgramId, string? OwnerId, bool? Created) : IOutcomeRow;
 
 /// <summary>The code_check_row result.</summary>
-internal sealed record CodeCheckRow(string Status, string? Code, Guid? ProgramId, string? OwnerId, string? Reason);
+internal sealed record CodeCheckRow(string Status, string? Code, Guid? ProgramId, string? OwnerId, string? Reason) : IOutcomeRow;
 
 internal sealed class ShareLinkOptions
 {

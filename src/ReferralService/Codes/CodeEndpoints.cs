@@ -12,13 +12,13 @@ internal static class CodeEndpoints
     {
         app.MapPut("/v1/programs/{programId:guid}/customers/{customerId}/referral-code", GetOrCreateReferralCode)
             .WithTags("Codes").RequireAuthorization(Policies.CustomerCode)
-            .WithName(nameof(GetOrCreateReferralCode)).ProducesProblems(400, 404, 422)
+            .WithName(nameof(GetOrCreateReferralCode)).Refuses(Refusals.ValidationFailed, Refusals.NotFound, Refusals.CodeInactive)
             .WithSummary("Get or create a customer's personal referral code: 201 the first time, 200 after, always the same code.");
 
         app.MapGet("/v1/codes/{code}", ValidateCode)
             .WithTags("Codes").RequireAuthorization(Policies.Merchant).RequireRateLimiting(RateLimits.CodeValidation)
             .LimitFailedCodeLookups()
-            .WithName(nameof(ValidateCode)).ProducesProblems(400, 404, 429)
+            .WithName(nameof(ValidateCode)).Refuses(Refusals.ValidationFailed, Refusals.CodeNotFound, Refusals.RateLimited)
             .WithSummary("Would this code work for this customer? valid=false comes with the reason it would be refused.");
     }
 
@@ -33,17 +33,22 @@ internal static class CodeEndpoints
         {
             return Problems.NotFound();
         }
-        // A drawn code may already belong to someone else (about once in 10^8): draw again.
-        for (var attempt = 0; ; attempt++)
+        // A drawn code may already belong to someone else (about once in 10^8): draw again. Five collisions in a
+        // row mean the code space is nearly full, a server problem, never a client's refusal.
+        for (var attempt = 1; ; attempt++)
         {
             var row = await store.GetOrCreateAsync(programId, customerId, CodeGenerator.Next(), ct);
-            if (row.Status == "code_collision" && attempt < 5)
+            if (row.Status == Outcomes.CodeCollision)
             {
-                continue;
+                if (attempt < 5)
+                {
+                    continue;
+                }
+                throw new InvalidOperationException($"Five drawn codes in a row were taken (program {programId}).");
             }
-            if (row.Status != "ok")
+            if (row.Status != Outcomes.Ok)
             {
-                return row.Status == "not_found" ? Problems.NotFound() : Problems.Refused(row.Status);
+                return Problems.Refused(row.Status);
             }
             var response = new ReferralCodeResponse(row.Code!, row.ProgramId!.Value, row.OwnerId!, new Uri(links.Value.ShareBaseUrl + row.Code));
             return row.Created == true
@@ -58,16 +63,16 @@ internal static class CodeEndpoints
         // A code that breaks the code rule cannot exist.
         if (!Inputs.IsCode(code))
         {
-            return Problems.NotFound("code_not_found");
+            return Problems.For(Refusals.CodeNotFound);
         }
         if (customerId is not null && !Inputs.IsCustomerId(customerId))
         {
             return Problems.Invalid(nameof(customerId), Inputs.CustomerIdRule);
         }
         var row = await store.CheckAsync(Inputs.NormalizeCode(code), customerId, ct);
-        if (row.Status != "ok")
+        if (row.Status != Outcomes.Ok)
         {
-            return Problems.NotFound("code_not_found");
+            return Problems.Refused(row.Status);
         }
         return TypedResults.Ok(new CodeCheckResponse(row.Code!, row.ProgramId!.Value, row.OwnerId!, row.Reason is null, row.Reason));
     }

@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using ReferralService.Data;
 using ReferralService.Infrastructure;
 
 namespace ReferralService.Credits;
@@ -30,7 +31,7 @@ internal sealed record TransactionRow(long Id, string Kind, string Phase, long A
 /// <summary>The spend_row result of the spend procedures.</summary>
 internal sealed record SpendRow(
     string Status, Guid? Id, string? CustomerId, string? OrderId, long? Amount, string? Currency, string? SpendStatus,
-    long? BalanceAfter, DateTime? CreatedAt, DateTime? ReversedAt)
+    long? BalanceAfter, DateTime? CreatedAt, DateTime? ReversedAt) : IOutcomeRow
 {
     public SpendResponse ToResponse() => new(Id!.Value, CustomerId!, OrderId!, Amount!.Value, Currency!.Trim(), SpendStatus!,
         BalanceAfter!.Value, CreatedAt!.Value.AsUtc(), ReversedAt?.AsUtc());

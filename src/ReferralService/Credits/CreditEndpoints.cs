@@ -13,19 +13,21 @@ internal static class CreditEndpoints
     {
         var customers = app.MapCustomerRoutes().WithTags("Credits");
         customers.MapGet("/balance", GetBalance).RequireAuthorization(Policies.CustomerData)
-            .WithName(nameof(GetBalance)).ProducesProblems(400, 404).WithSummary("A customer's credit per currency: available (spendable), pending, and owed (a reversal's shortfall, paid first from credit that arrives later).");
+            .WithName(nameof(GetBalance)).Refuses(Refusals.ValidationFailed, Refusals.NotFound).WithSummary("A customer's credit per currency: available (spendable), pending, and owed (a reversal's shortfall, paid first from credit that arrives later).");
         customers.MapGet("/transactions", ListTransactions).RequireAuthorization(Policies.CustomerData)
-            .WithName(nameof(ListTransactions)).ProducesProblems(400, 404)
+            .WithName(nameof(ListTransactions)).Refuses(Refusals.ValidationFailed, Refusals.NotFound)
             .WithSummary("A customer's statement, newest first; pass the last id as startingAfter for the next page.");
         customers.MapPost("/spends", SpendCredit).RequireAuthorization(Policies.Merchant).AcceptsIdempotencyKey()
-            .WithName(nameof(SpendCredit)).ProducesProblems(400, 409, 422)
+            .WithName(nameof(SpendCredit))
+            .Refuses(Refusals.ValidationFailed, Refusals.DuplicateOrder, Refusals.InsufficientCredit, Refusals.CurrencyMismatch, Refusals.IdempotencyKeyReused)
             .WithSummary("Spend available credit at checkout; never overdraws. One spend per order: a repeat of the same spend answers 200 with it.");
         customers.MapGet("/spends/{spendId:guid}", GetSpend).RequireAuthorization(Policies.CustomerData)
-            .WithName(nameof(GetSpend)).ProducesProblems(400, 404).WithSummary("Read one of the customer's spends.");
+            .WithName(nameof(GetSpend)).Refuses(Refusals.ValidationFailed, Refusals.NotFound).WithSummary("Read one of the customer's spends.");
 
         app.MapPost("/v1/spends/{spendId:guid}/reverse", ReverseSpend).WithTags("Credits")
             .RequireAuthorization(Policies.Merchant).AcceptsIdempotencyKey()
-            .WithName(nameof(ReverseSpend)).ProducesProblems(400, 404, 422).WithSummary("Give spent credit back (order cancelled).");
+            .WithName(nameof(ReverseSpend))
+            .Refuses(Refusals.ValidationFailed, Refusals.NotFound, Refusals.InvalidState, Refusals.IdempotencyKeyReused).WithSummary("Give spent credit back (order cancelled).");
     }
 
     private static async Task<Ok<BalanceResponse>> GetBalance(string customerId, CreditStore store, CancellationToken ct)
@@ -68,9 +70,8 @@ internal static class CreditEndpoints
         var row = await store.SpendAsync(store.NewId(), customerId, request, idempotency, ct);
         return row.Status switch
         {
-            "ok" => TypedResults.Created($"/v1/customers/{customerId}/spends/{row.Id}", row.ToResponse()),
-            "existing" => TypedResults.Ok(row.ToResponse()),
-            "duplicate_order" => Problems.Conflict("duplicate_order"),
+            Outcomes.Ok => TypedResults.Created($"/v1/customers/{customerId}/spends/{row.Id}", row.ToResponse()),
+            Outcomes.Existing => TypedResults.Ok(row.ToResponse()),
             var code => Problems.Refused(code),
         };
     }
@@ -79,7 +80,7 @@ internal static class CreditEndpoints
         string customerId, Guid spendId, CreditStore store, CancellationToken ct)
     {
         var row = await store.GetSpendAsync(spendId, customerId, ct);
-        return row.Status == "ok" ? TypedResults.Ok(row.ToResponse()) : Problems.NotFound();
+        return row.Status == Outcomes.Ok ? TypedResults.Ok(row.ToResponse()) : Problems.Refused(row.Status);
     }
 
     private static async Task<Results<Ok<SpendResponse>, ProblemHttpResult>> ReverseSpend(
@@ -88,8 +89,7 @@ internal static class CreditEndpoints
         var row = await store.ReverseSpendAsync(spendId, Idempotency.For(http, nameof(ReverseSpend), spendId.ToString(), ""), ct);
         return row.Status switch
         {
-            "ok" => TypedResults.Ok(row.ToResponse()),
-            "not_found" => Problems.NotFound(),
+            Outcomes.Ok => TypedResults.Ok(row.ToResponse()),
             var code => Problems.Refused(code),
         };
     }

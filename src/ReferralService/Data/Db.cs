@@ -2,6 +2,7 @@ using Dapper;
 using Microsoft.Extensions.Options;
 using Polly;
 using Polly.Retry;
+using ReferralService.Infrastructure;
 
 namespace ReferralService.Data;
 
@@ -37,8 +38,17 @@ internal sealed class Db
 
     public Guid NewId() => dialect.NewId();
 
-    public Task<T> QuerySingleAsync<T>(Procedure procedure, object?[] arguments, bool idempotent, CancellationToken ct) =>
-        RunAsync(procedure, arguments, idempotent, (connection, command) => connection.QuerySingleAsync<T>(command), ct);
+    public async Task<T> QuerySingleAsync<T>(Procedure procedure, object?[] arguments, bool idempotent, CancellationToken ct)
+    {
+        var row = await RunAsync(procedure, arguments, idempotent, (connection, command) => connection.QuerySingleAsync<T>(command), ct)
+            .ConfigureAwait(false);
+        // A status word the refusal catalogue lacks is a server error that names the procedure, never a client answer.
+        if (row is IOutcomeRow { Status: var status } && !Outcomes.IsKnown(status))
+        {
+            throw new UnknownStatusException(procedure.Name, status);
+        }
+        return row;
+    }
 
     public async Task<IReadOnlyList<T>> QueryAsync<T>(Procedure procedure, object?[] arguments, CancellationToken ct) =>
         (await RunAsync(procedure, arguments, idempotent: true, (connection, command) => connection.QueryAsync<T>(command), ct)

@@ -13,6 +13,12 @@ internal sealed record Procedure(string Name, IReadOnlyList<string> Parameters, 
     public static Procedure Writes(string name, params string[] parameters) => new(name, parameters);
 }
 
+/// <summary>A result row whose first column is the procedure's status word: an outcome or a refusal code.</summary>
+internal interface IOutcomeRow
+{
+    string Status { get; }
+}
+
 /// <summary>Every procedure the data layer calls. The parity test checks both engines against this list.</summary>
 internal static class Procedures
 {

@@ -22,18 +22,18 @@ internal sealed partial class ErrorHandler(IProblemDetailsService problems, IDbD
         {
             problem = bad.InnerException is JsonException json
                 ? StrictJson.Unreadable(json)
-                : Problems.Create(bad.StatusCode, Problems.DefaultCode(bad.StatusCode), bad.Message);
+                : Problems.Create(Refusals.ForStatus(bad.StatusCode), bad.Message);
         }
         else if (dialect.IsTransient(exception) || exception is TimeoutException)
         {
             LogDatabaseUnavailable(exception, http.Request.Method, http.Request.Path);
-            problem = Problems.Create(503, "database_unavailable", "The database is unavailable; retry with the same Idempotency-Key.");
+            problem = Problems.Create(Refusals.DatabaseUnavailable, "The database is unavailable; retry with the same Idempotency-Key.");
             http.Response.Headers.RetryAfter = "1";
         }
         else
         {
             LogUnhandled(exception, http.Request.Method, http.Request.Path);
-            problem = Problems.Create(500, "internal_error");
+            problem = Problems.Create(Refusals.InternalError);
         }
         http.Response.StatusCode = problem.Status!.Value;
         return await problems.TryWriteAsync(new ProblemDetailsContext { HttpContext = http, ProblemDetails = problem, Exception = exception });
@@ -64,7 +64,7 @@ internal sealed class ProblemWriter(IOptions<JsonOptions> json) : IProblemDetail
         if (!problem.Extensions.TryGetValue("code", out var given) || given is not string code)
         {
             // From the framework (status code pages, the validation filter): a code, and field names as the client writes them.
-            code = Problems.DefaultCode(status);
+            code = Refusals.ForStatus(status).Code;
             problem.Extensions["code"] = code;
             if (problem is HttpValidationProblemDetails validation)
             {

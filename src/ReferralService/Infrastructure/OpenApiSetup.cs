@@ -28,6 +28,7 @@ internal static class OpenApiSetup
                 [new OpenApiSecuritySchemeReference("Bearer", document)] = [],
             });
             options.CustomSchemaIds(type => type.Name);
+            options.OperationFilter<RefusalExamples>();
             // Report sums are decimal in C# only because they can pass 2^63; on the wire they are whole numbers.
             options.MapType<decimal>(() => new OpenApiSchema { Type = JsonSchemaType.Integer });
         });

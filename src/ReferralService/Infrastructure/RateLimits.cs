@@ -82,11 +82,11 @@ internal static class RateLimits
                 lookups.CountFailure(caller);
             }
             return result;
-        }).ProducesProblem(StatusCodes.Status429TooManyRequests);
+        }).WithMetadata(new RefusalMetadata([Refusals.RateLimited])).ProducesProblem(StatusCodes.Status429TooManyRequests);
 
     private static bool IsCodeNotFound(object? result) =>
         (result is INestedHttpResult nested ? nested.Result : result) is ProblemHttpResult problem
-        && problem.ProblemDetails.Extensions.TryGetValue("code", out var code) && code is "code_not_found";
+        && problem.ProblemDetails.Extensions.TryGetValue("code", out var code) && code is string text && text == Refusals.CodeNotFound.Code;
 
     /// <summary>A fixed one-minute window of <paramref name="limit"/> permits; no queue: over the limit is refused at once.</summary>
     public static FixedWindowRateLimiterOptions PerMinute(int limit) =>
@@ -103,6 +103,6 @@ internal static class RateLimits
         {
             http.Response.Headers.RetryAfter = ((int)Math.Ceiling(retryAfter.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
         }
-        return TypedResults.Problem(Problems.Create(StatusCodes.Status429TooManyRequests, "rate_limited"));
+        return Problems.For(Refusals.RateLimited);
     }
 }

@@ -29,7 +29,7 @@ internal static class StrictJson
         const string detail = "The body is not valid JSON for this request.";
         if (json.Path is not { Length: > 2 } path || !path.StartsWith("$.", StringComparison.Ordinal))
         {
-            return Problems.Create(StatusCodes.Status400BadRequest, "validation_failed", detail);
+            return Problems.Create(Refusals.ValidationFailed, detail);
         }
         var message = json.InnerException switch
         {

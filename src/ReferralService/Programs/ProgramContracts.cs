@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using ReferralService.Data;
 using ReferralService.Infrastructure;
 
 namespace ReferralService.Programs;
@@ -23,7 +24,7 @@ internal sealed record ProgramResponse(
 /// <summary>The program_row result of the program procedures.</summary>
 internal sealed record ProgramRow(
     string Status, Guid? Id, string? Name, string? Currency, long? ReferrerReward, long? RefereeReward,
-    long? MinimumOrderAmount, int? MaxRewardsPerReferrer, string? ProgramStatus, DateTime? CreatedAt, DateTime? UpdatedAt)
+    long? MinimumOrderAmount, int? MaxRewardsPerReferrer, string? ProgramStatus, DateTime? CreatedAt, DateTime? UpdatedAt) : IOutcomeRow
 {
     public ProgramResponse ToResponse() => new(Id!.Value, Name!, Currency!.Trim(), ReferrerReward!.Value, RefereeReward!.Value,
         MinimumOrderAmount!.Value, MaxRewardsPerReferrer, ProgramStatus!, CreatedAt!.Value.AsUtc(), UpdatedAt!.Value.AsUtc());

@@ -12,11 +12,11 @@ internal static class ProgramEndpoints
         var group = app.MapGroup("/v1/programs").WithTags("Programs");
 
         group.MapPost("/", CreateProgram).RequireAuthorization(Policies.Admin).AcceptsIdempotencyKey()
-            .WithName(nameof(CreateProgram)).ProducesProblems(400, 422).WithSummary("Create a referral program (give X, get Y).");
+            .WithName(nameof(CreateProgram)).Refuses(Refusals.ValidationFailed, Refusals.IdempotencyKeyReused).WithSummary("Create a referral program (give X, get Y).");
         group.MapGet("/{programId:guid}", GetProgram).RequireAuthorization(Policies.Staff)
-            .WithName(nameof(GetProgram)).ProducesProblems(404).WithSummary("Read a program.");
+            .WithName(nameof(GetProgram)).Refuses(Refusals.NotFound).WithSummary("Read a program.");
         group.MapPatch("/{programId:guid}", UpdateProgram).RequireAuthorization(Policies.Admin)
-            .WithName(nameof(UpdateProgram)).ProducesProblems(400, 404, 422).WithSummary("Change a program's status (active, paused, ended; ended is final) or limits.");
+            .WithName(nameof(UpdateProgram)).Refuses(Refusals.ValidationFailed, Refusals.NotFound, Refusals.InvalidState).WithSummary("Change a program's status (active, paused, ended; ended is final) or limits.");
     }
 
     private static async Task<Results<Created<ProgramResponse>, ProblemHttpResult>> CreateProgram(
@@ -26,7 +26,7 @@ internal static class ProgramEndpoints
         var row = await store.CreateAsync(store.NewId(), request, idempotency, ct);
         return row.Status switch
         {
-            "ok" => TypedResults.Created($"/v1/programs/{row.Id}", row.ToResponse()),
+            Outcomes.Ok => TypedResults.Created($"/v1/programs/{row.Id}", row.ToResponse()),
             var code => Problems.Refused(code),
         };
     }
@@ -35,7 +35,7 @@ internal static class ProgramEndpoints
         Guid programId, ProgramStore store, CancellationToken ct)
     {
         var row = await store.GetAsync(programId, ct);
-        return row.Status == "ok" ? TypedResults.Ok(row.ToResponse()) : Problems.NotFound();
+        return row.Status == Outcomes.Ok ? TypedResults.Ok(row.ToResponse()) : Problems.Refused(row.Status);
     }
 
     private static async Task<Results<Ok<ProgramResponse>, ProblemHttpResult>> UpdateProgram(
@@ -44,8 +44,7 @@ internal static class ProgramEndpoints
         var row = await store.UpdateAsync(programId, request, ct);
         return row.Status switch
         {
-            "ok" => TypedResults.Ok(row.ToResponse()),
-            "not_found" => Problems.NotFound(),
+            Outcomes.Ok => TypedResults.Ok(row.ToResponse()),
             var code => Problems.Refused(code),
         };
     }

@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using ReferralService.Data;
 using ReferralService.Infrastructure;
 
 namespace ReferralService.Redemptions;
@@ -27,7 +28,7 @@ internal sealed record RedemptionRow(
     string Status, Guid? Id, Guid? ProgramId, string? Code, string? ReferrerId, string? RefereeId, string? OrderId,
     string? RedemptionStatus, string? Currency, long? ReferrerReward, long? RefereeReward, long? ReferrerShortfall,
     long? RefereeShortfall, string? QualifyingOrderId, long? OrderAmount, string? ReversalReason,
-    DateTime? CreatedAt, DateTime? QualifiedAt, DateTime? ReversedAt)
+    DateTime? CreatedAt, DateTime? QualifiedAt, DateTime? ReversedAt) : IOutcomeRow
 {
     public RedemptionResponse ToResponse()
     {

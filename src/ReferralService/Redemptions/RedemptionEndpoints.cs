@@ -13,14 +13,18 @@ internal static class RedemptionEndpoints
 
         group.MapPost("/", Redeem).RequireAuthorization(Policies.Merchant).AcceptsIdempotencyKey()
             .LimitFailedCodeLookups()
-            .WithName(nameof(Redeem)).ProducesProblems(400, 404, 422).WithSummary("A friend redeems a referral code: pending rewards for both sides.");
+            .WithName(nameof(Redeem))
+            .Refuses(Refusals.ValidationFailed, Refusals.CodeNotFound, Refusals.CodeInactive, Refusals.SelfReferral, Refusals.AlreadyReferred,
+                Refusals.ReferrerCapReached, Refusals.IdempotencyKeyReused).WithSummary("A friend redeems a referral code: pending rewards for both sides.");
         group.MapPost("/{redemptionId:guid}/qualify", Qualify).RequireAuthorization(Policies.Merchant).AcceptsIdempotencyKey()
-            .WithName(nameof(Qualify)).ProducesProblems(400, 404, 422).WithSummary("Report the friend's qualifying order: posts both rewards.");
+            .WithName(nameof(Qualify))
+            .Refuses(Refusals.ValidationFailed, Refusals.NotFound, Refusals.InvalidState, Refusals.OrderBelowMinimum, Refusals.IdempotencyKeyReused).WithSummary("Report the friend's qualifying order: posts both rewards.");
         group.MapPost("/{redemptionId:guid}/reverse", ReverseRedemption).RequireAuthorization(Policies.Merchant).AcceptsIdempotencyKey()
-            .WithName(nameof(ReverseRedemption)).ProducesProblems(400, 404, 422)
+            .WithName(nameof(ReverseRedemption))
+            .Refuses(Refusals.ValidationFailed, Refusals.NotFound, Refusals.InvalidState, Refusals.IdempotencyKeyReused)
             .WithSummary("Refund or fraud: voids pending rewards or reverses posted ones; spent credit is clawed back as far as the balance allows.");
         group.MapGet("/{redemptionId:guid}", GetRedemption).RequireAuthorization(Policies.Staff)
-            .WithName(nameof(GetRedemption)).ProducesProblems(404).WithSummary("Read a redemption.");
+            .WithName(nameof(GetRedemption)).Refuses(Refusals.NotFound).WithSummary("Read a redemption.");
     }
 
     private static async Task<Results<Created<RedemptionResponse>, ProblemHttpResult>> Redeem(
@@ -29,8 +33,7 @@ internal static class RedemptionEndpoints
         var row = await store.RedeemAsync(store.NewId(), request, Idempotency.For(http, nameof(Redeem), "", request), ct);
         return row.Status switch
         {
-            "ok" => TypedResults.Created($"/v1/redemptions/{row.Id}", row.ToResponse()),
-            "code_not_found" => Problems.NotFound("code_not_found"),
+            Outcomes.Ok => TypedResults.Created($"/v1/redemptions/{row.Id}", row.ToResponse()),
             var code => Problems.Refused(code),
         };
     }
@@ -53,14 +56,13 @@ internal static class RedemptionEndpoints
         Guid redemptionId, RedemptionStore store, CancellationToken ct)
     {
         var row = await store.GetAsync(redemptionId, ct);
-        return row.Status == "ok" ? TypedResults.Ok(row.ToResponse()) : Problems.NotFound();
+        return row.Status == Outcomes.Ok ? TypedResults.Ok(row.ToResponse()) : Problems.Refused(row.Status);
     }
 
     private static Results<Ok<RedemptionResponse>, ProblemHttpResult> ToResult(RedemptionRow row) =>
         row.Status switch
         {
-            "ok" => TypedResults.Ok(row.ToResponse()),
-            "not_found" => Problems.NotFound(),
+            Outcomes.Ok => TypedResults.Ok(row.ToResponse()),
             var code => Problems.Refused(code),
         };
 }

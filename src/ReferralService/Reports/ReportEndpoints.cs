@@ -9,9 +9,9 @@ internal static class ReportEndpoints
     public static void MapReports(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/v1/reports").WithTags("Reports").RequireAuthorization(Policies.Finance);
-        group.MapGet("/trial-balance", GetTrialBalance).WithName(nameof(GetTrialBalance)).ProducesProblems()
+        group.MapGet("/trial-balance", GetTrialBalance).WithName(nameof(GetTrialBalance)).Refuses()
             .WithSummary("Per currency: posted and pending debits and credits; balanced when debits equal credits everywhere.");
-        group.MapGet("/ledger-check", GetLedgerCheck).WithName(nameof(GetLedgerCheck)).ProducesProblems()
+        group.MapGet("/ledger-check", GetLedgerCheck).WithName(nameof(GetLedgerCheck)).Refuses()
             .WithSummary("Reconciliation over the whole ledger: every violation of the ledger invariants (none when ok).");
     }
 
