@@ -8,7 +8,7 @@ namespace ReferralService.Data;
 /// <summary>
 /// Deploys db/&lt;engine&gt;/ in one fixed order: schema/ scripts once each, by number; then
 /// procedures/helpers/ (functions, table-valued views and the procedures other procedures call);
-/// then every other procedure script, subfolders included, each on every deploy.
+/// then the feature folders (procedures/&lt;feature&gt;/, e.g. programs/, redemptions/), each on every deploy.
 /// </summary>
 internal static class Migrations
 {
