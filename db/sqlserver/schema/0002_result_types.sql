@@ -1,5 +1,5 @@
 -- Result shapes of the procedures, as table types: each procedure builds its one answer row in a
--- @result of its shape (PostgreSQL: the composite types of 0001_core.sql).
+-- @result of its shape. PostgreSQL has these as composite types since its 0001_core.sql, so its 0002 is empty.
 
 CREATE TYPE dbo.program_row AS TABLE (
     status                    varchar(40)      NOT NULL,

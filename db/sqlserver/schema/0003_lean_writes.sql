@@ -1,4 +1,4 @@
--- Less work per write (the PostgreSQL twin is db/postgres/schema/0002_lean_writes.sql):
+-- Less work per write (the PostgreSQL twin is db/postgres/schema/0003_lean_writes.sql):
 -- only pending transfers are ever looked up by redemption, and nothing looks transfers up by spend.
 -- (PostgreSQL's fillfactor change has no counterpart: SQL Server updates rows in place.)
 DROP INDEX transfers_redemption_ix ON dbo.transfers;

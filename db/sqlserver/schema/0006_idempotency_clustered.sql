@@ -4,7 +4,7 @@
 -- purge removes whole leading pages, which the clustered index gives back, and new keys fill the last
 -- page. The primary key (caller_id, key) stays nonclustered (910 bytes is over a clustered key's 900).
 -- Building the clustered index rewrites the table and its nonclustered indexes once, under a table lock.
--- The created_at index of 0004 is the clustered index now. No PostgreSQL twin: a VACUUM there makes the
--- space of deleted rows reusable (db/postgres/schema/0003_idempotency_purge.sql).
+-- The created_at index of 0004 is the clustered index now. PostgreSQL's 0006 is empty: a VACUUM there makes
+-- the space of deleted rows reusable (db/postgres/schema/0006_idempotency_clustered.sql says so).
 DROP INDEX idempotency_keys_created_ix ON dbo.idempotency_keys;
 CREATE CLUSTERED INDEX idempotency_keys_created_cx ON dbo.idempotency_keys (created_at);

@@ -14,9 +14,11 @@ internal static class Migrations
 {
     public const string HelpersFolder = "helpers";
 
-    public static void Deploy(UpgradeEngineBuilder builder, string engineFolder)
+    /// <param name="builder">A new DbUp builder for the database on each call (a builder builds one engine).</param>
+    public static void Deploy(Func<UpgradeEngineBuilder> builder, string engineFolder)
     {
-        var result = builder
+        JournalRenamedScripts(builder, engineFolder);
+        var result = builder()
             .WithScripts(Scripts(engineFolder))
             // Scripts() is the deploy order; DbUp's own sort (by group, then name) would interleave
             // helpers with the procedures that use them.
@@ -29,6 +31,43 @@ internal static class Migrations
         if (!result.Successful)
         {
             throw new InvalidOperationException($"Migration failed in script '{result.ErrorScript?.Name}'.", result.Error);
+        }
+    }
+
+    /// <summary>
+    /// Schema scripts renamed after a release had journaled them, (old name, new name), for an engine folder.
+    /// Numbers say which change a script is, the same on both engines (README, "Schema scripts"); DbUp
+    /// journals a script by its name, so without this a renamed script would run again on a live database.
+    /// </summary>
+    public static IReadOnlyList<(string Old, string New)> RenamedSchemaScripts(string engineFolder) =>
+        Path.GetFileName(Path.TrimEndingDirectorySeparator(engineFolder)) switch
+        {
+            "postgres" => [("0002_lean_writes.sql", "0003_lean_writes.sql"), ("0003_idempotency_purge.sql", "0004_idempotency_purge.sql")],
+            _ => [],
+        };
+
+    // Before DbUp reads its journal: a renamed script whose old name is journaled gets its new name journaled
+    // too, through DbUp's own journal (same table and columns on either engine; Applied is the time of this
+    // step). The old entry stays, so the release before still finds every script it knows. Idempotent: a new
+    // name already journaled is left alone.
+    private static void JournalRenamedScripts(Func<UpgradeEngineBuilder> builder, string engineFolder)
+    {
+        var renamed = RenamedSchemaScripts(engineFolder);
+        if (renamed.Count == 0)
+        {
+            return;
+        }
+        static SqlScript Named(string name) => new(name, "", new SqlScriptOptions { ScriptType = ScriptType.RunOnce, RunGroupOrder = 1 });
+        var journaled = builder().WithScripts(renamed.Select(r => Named(r.New))).LogToNowhere().Build().GetExecutedScripts();
+        var aliases = renamed.Where(r => journaled.Contains(r.Old) && !journaled.Contains(r.New)).Select(r => Named(r.New)).ToList();
+        if (aliases.Count == 0)
+        {
+            return;
+        }
+        var result = builder().WithScripts(aliases).LogToNowhere().Build().MarkAsExecuted();
+        if (!result.Successful)
+        {
+            throw new InvalidOperationException("Recording renamed schema scripts in the journal failed.", result.Error);
         }
     }
 

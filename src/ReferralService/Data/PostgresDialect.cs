@@ -99,6 +99,6 @@ internal sealed class PostgresDialect : IDbDialect, IDisposable
 
     public void Migrate(string scriptsRoot)
     {
-        Migrations.Deploy(DeployChanges.To.PostgresqlDatabase(connectionString), Path.Combine(scriptsRoot, "postgres"));
+        Migrations.Deploy(() => DeployChanges.To.PostgresqlDatabase(connectionString), Path.Combine(scriptsRoot, "postgres"));
     }
 }

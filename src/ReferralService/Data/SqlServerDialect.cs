@@ -62,7 +62,7 @@ internal sealed class SqlServerDialect(string connectionString) : IDbDialect
     {
         var engineFolder = Path.Combine(scriptsRoot, "sqlserver");
         Prepare(Path.Combine(engineFolder, "prerequisites.sql"));
-        Migrations.Deploy(DeployChanges.To.SqlDatabase(connectionString), engineFolder);
+        Migrations.Deploy(() => DeployChanges.To.SqlDatabase(connectionString), engineFolder);
     }
 
     // Compatibility level and snapshot isolation, checked (and set where the login may) outside any

@@ -71,7 +71,7 @@ BEGIN
        OR NOT EXISTS (SELECT 1 FROM accounts a WHERE a.id = t.credit_account_id)
        OR NOT EXISTS (SELECT 1 FROM accounts a WHERE a.id = t.customer_account_id AND a.kind IN ('customer', 'receivable'))
     UNION ALL
-    -- Nor does a 'post' or 'void' row to the transfer it resolves (0002_lean_writes.sql).
+    -- Nor does a 'post' or 'void' row to the transfer it resolves (0003_lean_writes.sql).
     SELECT 'resolves_a_pending_transfer', r.customer_account_id, r.currency,
            format('transfer %s (%s) names %s, which is not a pending transfer', r.id, r.phase, r.pending_id)::varchar(400)
     FROM transfers r

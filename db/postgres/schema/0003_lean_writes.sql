@@ -1,4 +1,6 @@
--- Less work per write (BENCHMARKS.md, "Why the writes are as fast as they are"):
+-- Less work per write (BENCHMARKS.md, "Why the writes are as fast as they are").
+-- Journaled as 0002_lean_writes.sql by earlier releases: the migration records the new name first
+-- (Migrations.RenamedSchemaScripts, README "Schema scripts"), so it does not run again.
 -- * Rows updated in place by the write path leave room on their page, so PostgreSQL can update them
 --   as heap-only tuples (HOT: no new index entries). Applies to pages written from now on.
 -- * Only pending transfers are ever looked up by redemption (to post, void or reverse them); the

@@ -1,0 +1,4 @@
+-- Nothing to do on PostgreSQL: this number is SQL Server's result types (db/sqlserver/schema/0002_result_types.sql,
+-- table types for each procedure's answer row), which PostgreSQL has had since 0001_core.sql as composite types
+-- (program_row, redemption_row, ...). Kept as an empty twin so that each number means the same change on both
+-- engines. DbUp journals it like any other script.

@@ -1,0 +1,5 @@
+-- Nothing to do on PostgreSQL: this number is SQL Server clustering idempotency_keys on created_at
+-- (db/sqlserver/schema/0006_idempotency_clustered.sql), so that the pages its purge empties are given back.
+-- A PostgreSQL table is a heap whose deleted rows VACUUM makes reusable, and 0004_idempotency_purge.sql's BRIN
+-- index already finds the old keys. Kept as an empty twin so that each number means the same change on both
+-- engines. DbUp journals it like any other script.
