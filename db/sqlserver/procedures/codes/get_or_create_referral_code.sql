@@ -66,6 +66,5 @@ BEGIN
         THROW;
     END CATCH;
 
-    SELECT status, code, program_id, owner_id, created
-    FROM @result;
+    SELECT * FROM @result;
 END;

@@ -8,20 +8,12 @@ BEGIN
     -- Two accounts (credit and receivable) read at one point in time (see dbo.trial_balance).
     IF @@TRANCOUNT = 0 SET TRANSACTION ISOLATION LEVEL SNAPSHOT;
 
-    BEGIN TRY
-        BEGIN TRANSACTION;
-        SELECT a.currency,
-               a.credits_posted - a.debits_posted AS available,
-               a.credits_pending - a.debits_pending AS pending,
-               COALESCE(r.debits_posted - r.credits_posted, 0) AS owed
-        FROM dbo.accounts a
-        LEFT JOIN dbo.accounts r ON r.kind = 'receivable' AND r.owner_id = a.owner_id AND r.currency = a.currency
-        WHERE a.kind = 'customer' AND a.owner_id = @customer_id
-        ORDER BY a.currency;
-        COMMIT TRANSACTION;
-    END TRY
-    BEGIN CATCH
-        IF @@TRANCOUNT > 0 ROLLBACK TRANSACTION;
-        THROW;
-    END CATCH;
+    SELECT a.currency,
+           a.credits_posted - a.debits_posted AS available,
+           a.credits_pending - a.debits_pending AS pending,
+           COALESCE(r.debits_posted - r.credits_posted, 0) AS owed
+    FROM dbo.accounts a
+    LEFT JOIN dbo.accounts r ON r.kind = 'receivable' AND r.owner_id = a.owner_id AND r.currency = a.currency
+    WHERE a.kind = 'customer' AND a.owner_id = @customer_id
+    ORDER BY a.currency;
 END;

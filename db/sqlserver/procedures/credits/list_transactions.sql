@@ -16,25 +16,17 @@ BEGIN
     -- NULL page size = no limit, as PG's LIMIT NULL.
     DECLARE @limit bigint = COALESCE(@page_size, 9223372036854775807);
 
-    BEGIN TRY
-        BEGIN TRANSACTION;
-        SELECT TOP (@limit) x.id, x.kind, x.phase, x.amount, x.currency, x.redemption_id, x.spend_id, x.created_at
-        FROM dbo.accounts a
-        CROSS APPLY (
-            SELECT TOP (@limit) t.id, t.kind, t.phase,
-                   CASE WHEN t.credit_account_id = a.id THEN t.amount ELSE -t.amount END AS amount,
-                   t.currency, t.redemption_id, t.spend_id,
-                   CONVERT(datetime2(6), SWITCHOFFSET(t.created_at, '+00:00')) AS created_at
-            FROM dbo.transfers t
-            WHERE t.customer_account_id = a.id AND t.id < @before
-            ORDER BY t.id DESC
-        ) x
-        WHERE a.kind IN ('customer', 'receivable') AND a.owner_id = @customer_id
-        ORDER BY x.id DESC;
-        COMMIT TRANSACTION;
-    END TRY
-    BEGIN CATCH
-        IF @@TRANCOUNT > 0 ROLLBACK TRANSACTION;
-        THROW;
-    END CATCH;
+    SELECT TOP (@limit) x.id, x.kind, x.phase, x.amount, x.currency, x.redemption_id, x.spend_id, x.created_at
+    FROM dbo.accounts a
+    CROSS APPLY (
+        SELECT TOP (@limit) t.id, t.kind, t.phase,
+               CASE WHEN t.credit_account_id = a.id THEN t.amount ELSE -t.amount END AS amount,
+               t.currency, t.redemption_id, t.spend_id,
+               CONVERT(datetime2(6), SWITCHOFFSET(t.created_at, '+00:00')) AS created_at
+        FROM dbo.transfers t
+        WHERE t.customer_account_id = a.id AND t.id < @before
+        ORDER BY t.id DESC
+    ) x
+    WHERE a.kind IN ('customer', 'receivable') AND a.owner_id = @customer_id
+    ORDER BY x.id DESC;
 END;

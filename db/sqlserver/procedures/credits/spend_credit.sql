@@ -15,7 +15,7 @@ AS
 BEGIN
     SET NOCOUNT ON;
     SET XACT_ABORT ON;
-    DECLARE @state varchar(10), @outcome nvarchar(max);
+    DECLARE @outcome nvarchar(max);
     DECLARE @account bigint, @balance bigint, @spent bigint;
     DECLARE @existing_id uniqueidentifier, @existing_amount bigint, @existing_currency char(3);
     DECLARE @debited TABLE (account_id bigint NOT NULL, balance bigint NOT NULL);
@@ -26,22 +26,12 @@ BEGIN
     BEGIN TRY
         BEGIN TRANSACTION;
 
-        IF @idempotency_key IS NOT NULL
+        EXEC dbo.idempotency_begin @caller_id = @caller_id, @idempotency_key = @idempotency_key,
+            @operation = 'spend_credit', @request_hash = @request_hash, @outcome = @outcome OUTPUT;
+        IF @outcome IS NOT NULL
         BEGIN
-            EXEC dbo.idempotency_begin @caller_id = @caller_id, @idempotency_key = @idempotency_key,
-                @operation = 'spend_credit', @request_hash = @request_hash,
-                @state = @state OUTPUT, @outcome = @outcome OUTPUT;
-            IF @state = 'replay'
-            BEGIN
-                INSERT INTO @result
-                SELECT * FROM dbo.spend_from_json(@outcome);
-                GOTO done;
-            END;
-            IF @state = 'reused'
-            BEGIN
-                INSERT INTO @result (status) VALUES ('idempotency_key_reused');
-                GOTO done;
-            END;
+            INSERT INTO @result SELECT * FROM dbo.spend_from_json(@outcome);
+            GOTO done;
         END;
 
         -- Each refusal below jumps to work_done (PG: EXIT work), where the outcome is stored.
@@ -113,12 +103,9 @@ BEGIN
         INSERT INTO @result SELECT * FROM dbo.spend_view(@id);
 
     work_done:
-        IF @idempotency_key IS NOT NULL
-        BEGIN
-            SET @outcome = (SELECT * FROM @result FOR JSON PATH, WITHOUT_ARRAY_WRAPPER, INCLUDE_NULL_VALUES);
-            EXEC dbo.idempotency_finish @caller_id = @caller_id, @idempotency_key = @idempotency_key,
-                @operation = 'spend_credit', @request_hash = @request_hash, @outcome = @outcome;
-        END;
+        SET @outcome = (SELECT * FROM @result FOR JSON PATH, WITHOUT_ARRAY_WRAPPER, INCLUDE_NULL_VALUES);
+        EXEC dbo.idempotency_finish @caller_id = @caller_id, @idempotency_key = @idempotency_key,
+            @operation = 'spend_credit', @request_hash = @request_hash, @outcome = @outcome;
 
     done:
         COMMIT TRANSACTION;
@@ -128,6 +115,5 @@ BEGIN
         THROW;
     END CATCH;
 
-    SELECT status, id, customer_id, order_id, amount, currency, spend_status, balance_after, created_at, reversed_at
-    FROM @result;
+    SELECT * FROM @result;
 END;

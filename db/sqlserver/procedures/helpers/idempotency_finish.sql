@@ -1,7 +1,8 @@
 -- Writes the key, the request hash and the outcome in the transaction of the effect they guard:
--- one row write per keyed request. When a concurrent request with the same key committed first,
--- this one fails with error 51205, which the data layer treats like a deadlock (rolled back, safe
--- to retry), and the retry replays the winner. Runs in the caller's transaction.
+-- one row write per keyed request; a request without a key (NULL) records nothing. When a concurrent
+-- request with the same key committed first, this one fails with error 51205, which the data layer
+-- treats like a deadlock (rolled back, safe to retry), and the retry replays the winner. Runs in the
+-- caller's transaction.
 CREATE OR ALTER PROCEDURE dbo.idempotency_finish
     @caller_id        nvarchar(200),
     @idempotency_key  nvarchar(255),
@@ -15,6 +16,8 @@ BEGIN
 
     IF @@TRANCOUNT = 0
         THROW 50001, N'dbo.idempotency_finish must run inside the caller''s transaction.', 1;
+    IF @idempotency_key IS NULL
+        RETURN;
 
     -- Insert first: a concurrent request with this key that got there first holds the key's lock, so
     -- this INSERT waits and fails with a duplicate key when it commits; the whole call is rolled back

@@ -9,16 +9,7 @@ BEGIN
     SET NOCOUNT ON;
     SET XACT_ABORT ON;
 
-    DECLARE @purged int;
-    BEGIN TRY
-        BEGIN TRANSACTION;
-        DELETE TOP (@batch_size) FROM dbo.idempotency_keys WHERE created_at < @before;
-        SET @purged = @@ROWCOUNT;
-        COMMIT TRANSACTION;
-        SELECT @purged AS purged;
-    END TRY
-    BEGIN CATCH
-        IF @@TRANCOUNT > 0 ROLLBACK TRANSACTION;
-        THROW;
-    END CATCH;
+    -- One statement, atomic on its own: no explicit transaction.
+    DELETE TOP (@batch_size) FROM dbo.idempotency_keys WHERE created_at < @before;
+    SELECT @@ROWCOUNT AS purged;
 END;

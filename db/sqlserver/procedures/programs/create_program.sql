@@ -15,7 +15,7 @@ AS
 BEGIN
     SET NOCOUNT ON;
     SET XACT_ABORT ON;
-    DECLARE @state varchar(10), @outcome nvarchar(max), @funding bigint, @funding_owner nvarchar(64);
+    DECLARE @outcome nvarchar(max), @funding bigint, @funding_owner nvarchar(64);
     DECLARE @now datetimeoffset(6) = SYSUTCDATETIME();
     -- The program_row being answered (PG: v_result).
     DECLARE @result dbo.program_row;
@@ -23,22 +23,12 @@ BEGIN
     BEGIN TRY
         BEGIN TRANSACTION;
 
-        IF @idempotency_key IS NOT NULL
+        EXEC dbo.idempotency_begin @caller_id = @caller_id, @idempotency_key = @idempotency_key,
+            @operation = 'create_program', @request_hash = @request_hash, @outcome = @outcome OUTPUT;
+        IF @outcome IS NOT NULL
         BEGIN
-            EXEC dbo.idempotency_begin @caller_id = @caller_id, @idempotency_key = @idempotency_key,
-                @operation = 'create_program', @request_hash = @request_hash,
-                @state = @state OUTPUT, @outcome = @outcome OUTPUT;
-            IF @state = 'replay'
-            BEGIN
-                INSERT INTO @result
-                SELECT * FROM dbo.program_from_json(@outcome);
-                GOTO done;
-            END;
-            IF @state = 'reused'
-            BEGIN
-                INSERT INTO @result (status) VALUES ('idempotency_key_reused');
-                GOTO done;
-            END;
+            INSERT INTO @result SELECT * FROM dbo.program_from_json(@outcome);
+            GOTO done;
         END;
 
         -- The funding account is owned by the program id as text (lower case, as PG's uuid::text).
@@ -51,12 +41,9 @@ BEGIN
                 @max_rewards_per_referrer, 'active', @funding, @now, @now);
         INSERT INTO @result SELECT * FROM dbo.program_view(@id);
 
-        IF @idempotency_key IS NOT NULL
-        BEGIN
-            SET @outcome = (SELECT * FROM @result FOR JSON PATH, WITHOUT_ARRAY_WRAPPER, INCLUDE_NULL_VALUES);
-            EXEC dbo.idempotency_finish @caller_id = @caller_id, @idempotency_key = @idempotency_key,
-                @operation = 'create_program', @request_hash = @request_hash, @outcome = @outcome;
-        END;
+        SET @outcome = (SELECT * FROM @result FOR JSON PATH, WITHOUT_ARRAY_WRAPPER, INCLUDE_NULL_VALUES);
+        EXEC dbo.idempotency_finish @caller_id = @caller_id, @idempotency_key = @idempotency_key,
+            @operation = 'create_program', @request_hash = @request_hash, @outcome = @outcome;
 
     done:
         COMMIT TRANSACTION;
@@ -66,7 +53,5 @@ BEGIN
         THROW;
     END CATCH;
 
-    SELECT status, id, name, currency, referrer_reward, referee_reward, minimum_order_amount,
-           max_rewards_per_referrer, program_status, created_at, updated_at
-    FROM @result;
+    SELECT * FROM @result;
 END;

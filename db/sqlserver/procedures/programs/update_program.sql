@@ -40,7 +40,5 @@ BEGIN
         THROW;
     END CATCH;
 
-    SELECT status, id, name, currency, referrer_reward, referee_reward, minimum_order_amount,
-           max_rewards_per_referrer, program_status, created_at, updated_at
-    FROM @result;
+    SELECT * FROM @result;
 END;

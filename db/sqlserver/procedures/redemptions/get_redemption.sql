@@ -1,26 +1,15 @@
 -- One redemption as a redemption_row; status 'not_found' (and NULLs) when there is no such redemption.
+-- One read statement (as dbo.get_spend): no explicit transaction, nothing to roll back.
 CREATE OR ALTER PROCEDURE dbo.get_redemption
     @id uniqueidentifier
 AS
 BEGIN
     SET NOCOUNT ON;
-    SET XACT_ABORT ON;
-    DECLARE @result dbo.redemption_row;
 
-    BEGIN TRY
-        BEGIN TRANSACTION;
-        INSERT INTO @result SELECT * FROM dbo.redemption_view(@id);
-        IF NOT EXISTS (SELECT 1 FROM @result)
-            INSERT INTO @result (status) VALUES ('not_found');
-        COMMIT TRANSACTION;
-    END TRY
-    BEGIN CATCH
-        IF @@TRANCOUNT > 0 ROLLBACK TRANSACTION;
-        THROW;
-    END CATCH;
-
-    SELECT status, id, program_id, code, referrer_id, referee_id, order_id, redemption_status, currency,
-           referrer_reward, referee_reward, referrer_shortfall, referee_shortfall, qualifying_order_id,
-           order_amount, reversal_reason, created_at, qualified_at, reversed_at
-    FROM @result;
+    SELECT CAST(COALESCE(v.status, 'not_found') AS varchar(40)) AS status, v.id, v.program_id, v.code,
+           v.referrer_id, v.referee_id, v.order_id, v.redemption_status, v.currency, v.referrer_reward,
+           v.referee_reward, v.referrer_shortfall, v.referee_shortfall, v.qualifying_order_id, v.order_amount,
+           v.reversal_reason, v.created_at, v.qualified_at, v.reversed_at
+    FROM (VALUES (1)) AS one (n)
+    LEFT JOIN dbo.redemption_view(@id) v ON 1 = 1;
 END;

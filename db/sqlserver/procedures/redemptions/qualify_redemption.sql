@@ -12,7 +12,7 @@ AS
 BEGIN
     SET NOCOUNT ON;
     SET XACT_ABORT ON;
-    DECLARE @state varchar(10), @outcome nvarchar(max);
+    DECLARE @outcome nvarchar(max);
     DECLARE @found uniqueidentifier, @redemption_status varchar(10), @qualifying_order_id nvarchar(64),
             @program_id uniqueidentifier, @minimum bigint, @account bigint, @available bigint, @ignored bigint;
     DECLARE @posted TABLE (account_id bigint NOT NULL, available bigint NOT NULL);
@@ -23,22 +23,12 @@ BEGIN
     BEGIN TRY
         BEGIN TRANSACTION;
 
-        IF @idempotency_key IS NOT NULL
+        EXEC dbo.idempotency_begin @caller_id = @caller_id, @idempotency_key = @idempotency_key,
+            @operation = 'qualify_redemption', @request_hash = @request_hash, @outcome = @outcome OUTPUT;
+        IF @outcome IS NOT NULL
         BEGIN
-            EXEC dbo.idempotency_begin @caller_id = @caller_id, @idempotency_key = @idempotency_key,
-                @operation = 'qualify_redemption', @request_hash = @request_hash,
-                @state = @state OUTPUT, @outcome = @outcome OUTPUT;
-            IF @state = 'replay'
-            BEGIN
-                INSERT INTO @result
-                SELECT * FROM dbo.redemption_from_json(@outcome);
-                GOTO done;
-            END;
-            IF @state = 'reused'
-            BEGIN
-                INSERT INTO @result (status) VALUES ('idempotency_key_reused');
-                GOTO done;
-            END;
+            INSERT INTO @result SELECT * FROM dbo.redemption_from_json(@outcome);
+            GOTO done;
         END;
 
         -- Each refusal below jumps to work_done (PG: EXIT work), where the outcome is stored.
@@ -126,12 +116,9 @@ BEGIN
         INSERT INTO @result SELECT * FROM dbo.redemption_view(@id);
 
     work_done:
-        IF @idempotency_key IS NOT NULL
-        BEGIN
-            SET @outcome = (SELECT * FROM @result FOR JSON PATH, WITHOUT_ARRAY_WRAPPER, INCLUDE_NULL_VALUES);
-            EXEC dbo.idempotency_finish @caller_id = @caller_id, @idempotency_key = @idempotency_key,
-                @operation = 'qualify_redemption', @request_hash = @request_hash, @outcome = @outcome;
-        END;
+        SET @outcome = (SELECT * FROM @result FOR JSON PATH, WITHOUT_ARRAY_WRAPPER, INCLUDE_NULL_VALUES);
+        EXEC dbo.idempotency_finish @caller_id = @caller_id, @idempotency_key = @idempotency_key,
+            @operation = 'qualify_redemption', @request_hash = @request_hash, @outcome = @outcome;
 
     done:
         COMMIT TRANSACTION;
@@ -141,8 +128,5 @@ BEGIN
         THROW;
     END CATCH;
 
-    SELECT status, id, program_id, code, referrer_id, referee_id, order_id, redemption_status, currency,
-           referrer_reward, referee_reward, referrer_shortfall, referee_shortfall, qualifying_order_id,
-           order_amount, reversal_reason, created_at, qualified_at, reversed_at
-    FROM @result;
+    SELECT * FROM @result;
 END;
