@@ -28,6 +28,30 @@ public sealed class MigrationTests
     }
 
     [Test]
+    public void Schema_scripts_deploy_first_then_helpers_then_the_feature_folders_in_name_order()
+    {
+        var folder = Directory.CreateTempSubdirectory("referral-layout-").FullName;
+        try
+        {
+            string[] files = ["schema/0002_b.sql", "schema/0001_a.sql", "procedures/redemptions/redeem.sql", "procedures/codes/check_code.sql",
+                "procedures/helpers/view.sql", "procedures/helpers/a_view.sql"];
+            foreach (var file in files)
+            {
+                Directory.CreateDirectory(Path.GetDirectoryName(Path.Combine(folder, file))!);
+                File.WriteAllText(Path.Combine(folder, file), "SELECT 1;");
+            }
+
+            string[] deployOrder = ["0001_a.sql", "0002_b.sql", "helpers.a_view.sql", "helpers.view.sql", "codes.check_code.sql", "redemptions.redeem.sql"];
+
+            Assert.That(Migrations.Scripts(folder).Select(s => s.Name), Is.EqualTo(deployOrder));
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    [Test]
     public async Task A_database_journaled_under_the_old_names_of_renamed_scripts_runs_none_of_them_again()
     {
         if (!TestRun.Database.IsPostgres)

@@ -32,12 +32,16 @@ internal static class Rules
     public static IEnumerable<string> UnionCollationConflicts(Catalog catalog) =>
         Modules(catalog).SelectMany(m => new UnionWalker(m).Run());
 
-    /// <summary>A function, procedure, table or type used by a script deployed before the script that creates it.</summary>
+    /// <summary>
+    /// A function, procedure, table or type used by a script deployed before the script that creates it. Feature
+    /// folders deploy in name order after helpers/, so one feature's procedure calling another's is found here too.
+    /// </summary>
     public static IEnumerable<string> UsedBeforeCreated(Catalog catalog) =>
         from script in catalog.Scripts
         from used in References(script.Tree).Distinct(StringComparer.OrdinalIgnoreCase)
         where catalog.CreatedBy.TryGetValue(used, out var creator) && creator.Order > script.Order
-        select $"{script.Name} uses {used}, which {catalog.CreatedBy[used].Name} creates later in deploy order";
+        select $"{script.Name} uses {used}, which {catalog.CreatedBy[used].Name} creates later in deploy order " +
+            "(what other procedures use belongs in procedures/helpers/)";
 
     /// <summary>Msg 35100: THROW takes error numbers from 50000 up.</summary>
     public static IEnumerable<string> ThrowNumbersBelow50000(Catalog catalog) =>
