@@ -39,12 +39,6 @@ internal sealed class ProcedureAttribute(string name, ProcedureKind kind) : Attr
 /// </summary>
 internal interface IProcedureCall<TRow>;
 
-/// <summary>A result row whose first column is the procedure's status word: an outcome or a refusal code.</summary>
-internal interface IOutcomeRow
-{
-    string Status { get; }
-}
-
 /// <summary>A stored procedure as a call record declares it: name, kind, parameters in order, and its row type.</summary>
 internal sealed class Procedure
 {

@@ -98,4 +98,4 @@ public sealed partial class RefusalCatalogueTests
 }
 
 [Procedure("test_stray_status", ProcedureKind.Lookup)]
-internal sealed record StrayStatusCall(Guid Id) : IProcedureCall<ReferralService.Programs.ProgramRow>;
+internal sealed record StrayStatusCall(Guid Id) : IProcedureCall<Outcome<ReferralService.Programs.ProgramRow>>;
