@@ -116,6 +116,13 @@ internal sealed class Db
                     dialect.ClearPool(connection);
                     throw;
                 }
+                catch (Exception) when (connection.State == System.Data.ConnectionState.Open)
+                {
+                    // A cancelled or timed-out call can leave its transaction open on a live session; end it
+                    // before the connection goes back to the pool with the call's locks.
+                    await dialect.EndTransactionAsync(connection).ConfigureAwait(false);
+                    throw;
+                }
             }, context).ConfigureAwait(false);
         }
         finally
