@@ -9,6 +9,13 @@ namespace ReferralService.Codes;
 
 internal static class CodeEndpoints
 {
+    public static IServiceCollection AddCodes(this IServiceCollection services)
+    {
+        services.AddSingleton<CodeStore>();
+        services.AddOptions<ShareLinkOptions>().BindConfiguration("Links").ValidateDataAnnotations().ValidateOnStart();
+        return services;
+    }
+
     public static void MapCodes(this IEndpointRouteBuilder app)
     {
         app.MapPut("/v1/programs/{programId:guid}/customers/{customerId}/referral-code", GetOrCreateReferralCode)

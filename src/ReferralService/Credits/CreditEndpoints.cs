@@ -10,6 +10,12 @@ namespace ReferralService.Credits;
 
 internal static class CreditEndpoints
 {
+    public static IServiceCollection AddCredits(this IServiceCollection services)
+    {
+        services.AddSingleton<CreditStore>();
+        return services;
+    }
+
     public static void MapCredits(this IEndpointRouteBuilder app)
     {
         var customers = app.MapCustomerRoutes().WithTags("Credits");

@@ -111,9 +111,9 @@ internal sealed class Procedure
     {
         if (property.PropertyType == typeof(Idempotency))
         {
-            yield return ("caller_id", call => ((Idempotency)property.GetValue(call)!).CallerId);
-            yield return ("idempotency_key", call => ((Idempotency)property.GetValue(call)!).Key);
-            yield return ("request_hash", call => ((Idempotency)property.GetValue(call)!).RequestHash);
+            yield return ("caller_id", call => (property.GetValue(call) as Idempotency)?.CallerId);
+            yield return ("idempotency_key", call => (property.GetValue(call) as Idempotency)?.Key);
+            yield return ("request_hash", call => (property.GetValue(call) as Idempotency)?.RequestHash);
             yield break;
         }
         yield return (JsonNamingPolicy.SnakeCaseLower.ConvertName(property.Name), property.GetValue);

@@ -52,7 +52,8 @@ internal static class Refusals
 
     private static readonly Dictionary<string, Refusal> ByCode = All.ToDictionary(r => r.Code);
 
-    public static bool TryFind(string code, out Refusal refusal) => ByCode.TryGetValue(code, out refusal!);
+    public static bool TryFind(string code, [System.Diagnostics.CodeAnalysis.MaybeNullWhen(false)] out Refusal refusal) =>
+        ByCode.TryGetValue(code, out refusal);
 
     /// <summary>The refusal for a code, or an exception naming where it came from (a server error, not a client answer).</summary>
     public static Refusal Find(string code, string source) =>

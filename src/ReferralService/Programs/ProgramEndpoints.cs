@@ -8,6 +8,12 @@ namespace ReferralService.Programs;
 
 internal static class ProgramEndpoints
 {
+    public static IServiceCollection AddPrograms(this IServiceCollection services)
+    {
+        services.AddSingleton<ProgramStore>();
+        return services;
+    }
+
     public static void MapPrograms(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/v1/programs").WithTags("Programs");

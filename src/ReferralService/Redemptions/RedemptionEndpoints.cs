@@ -8,6 +8,12 @@ namespace ReferralService.Redemptions;
 
 internal static class RedemptionEndpoints
 {
+    public static IServiceCollection AddRedemptions(this IServiceCollection services)
+    {
+        services.AddSingleton<RedemptionStore>();
+        return services;
+    }
+
     public static void MapRedemptions(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/v1/redemptions").WithTags("Redemptions");
