@@ -12,6 +12,12 @@ internal static class Api
 {
     public static HttpClient Client(string? token) => ReferralService.Tests.TestRun.Service.Client(token);
 
+    /// <summary>A caller holding the token, through the typed feature clients.</summary>
+    public static Caller As(string token) => new(Client(token));
+
+    /// <summary>A caller of the given instance of the service.</summary>
+    public static Caller As(this WebApplicationFactory<Program> service, string token) => new(service.Client(token));
+
     /// <summary>A client of the given instance of the service, sending the token when there is one.</summary>
     public static HttpClient Client(this WebApplicationFactory<Program> service, string? token)
     {
