@@ -3,23 +3,39 @@ using ReferralService.Infrastructure;
 
 namespace ReferralService.Credits;
 
+[Procedure("get_balances", ProcedureKind.Lookup)]
+internal sealed record GetBalancesCall(string CustomerId) : IProcedureCall<BalanceRow>;
+
+[Procedure("list_transactions", ProcedureKind.Read)]
+internal sealed record ListTransactionsCall(string CustomerId, long? StartingAfter, int PageSize) : IProcedureCall<TransactionRow>;
+
+[Procedure("spend_credit", ProcedureKind.Write)]
+internal sealed record SpendCreditCall(Guid Id, string CustomerId, long Amount, string Currency, string OrderId, Idempotency Idempotency)
+    : IProcedureCall<Outcome<SpendRow>>;
+
+[Procedure("reverse_spend", ProcedureKind.Write)]
+internal sealed record ReverseSpendCall(Guid Id, Idempotency Idempotency) : IProcedureCall<Outcome<SpendRow>>;
+
+[Procedure("get_spend", ProcedureKind.Lookup)]
+internal sealed record GetSpendCall(Guid Id, string CustomerId) : IProcedureCall<Outcome<SpendRow>>;
+
 internal sealed class CreditStore(Db db)
 {
     public Guid NewId() => db.NewId();
 
     public Task<IReadOnlyList<BalanceRow>> GetBalancesAsync(string customerId, CancellationToken ct) =>
-        db.QueryAsync<BalanceRow>(Procedures.GetBalances, [customerId], ct);
+        db.QueryAsync(new GetBalancesCall(CustomerId: customerId), ct);
 
     public Task<IReadOnlyList<TransactionRow>> ListTransactionsAsync(string customerId, long? startingAfter, int pageSize, CancellationToken ct) =>
-        db.QueryAsync<TransactionRow>(Procedures.ListTransactions, [customerId, startingAfter, pageSize], ct);
+        db.QueryAsync(new ListTransactionsCall(CustomerId: customerId, StartingAfter: startingAfter, PageSize: pageSize), ct);
 
-    public Task<SpendRow> SpendAsync(Guid id, string customerId, SpendRequest r, Idempotency idempotency, CancellationToken ct) =>
-        db.QuerySingleAsync<SpendRow>(Procedures.SpendCredit,
-            [id, customerId, r.Amount, r.Currency, r.OrderId, .. idempotency.Arguments], idempotency.HasKey, ct);
+    public Task<Outcome<SpendRow>> SpendAsync(Guid id, string customerId, SpendRequest r, Idempotency idempotency, CancellationToken ct) =>
+        db.QuerySingleAsync(new SpendCreditCall(
+            Id: id, CustomerId: customerId, Amount: r.Amount, Currency: r.Currency, OrderId: r.OrderId, Idempotency: idempotency), ct);
 
-    public Task<SpendRow> GetSpendAsync(Guid id, string customerId, CancellationToken ct) =>
-        db.QuerySingleAsync<SpendRow>(Procedures.GetSpend, [id, customerId], idempotent: true, ct);
+    public Task<Outcome<SpendRow>> GetSpendAsync(Guid id, string customerId, CancellationToken ct) =>
+        db.QuerySingleAsync(new GetSpendCall(Id: id, CustomerId: customerId), ct);
 
-    public Task<SpendRow> ReverseSpendAsync(Guid id, Idempotency idempotency, CancellationToken ct) =>
-        db.QuerySingleAsync<SpendRow>(Procedures.ReverseSpend, [id, .. idempotency.Arguments], idempotency.HasKey, ct);
+    public Task<Outcome<SpendRow>> ReverseSpendAsync(Guid id, Idempotency idempotency, CancellationToken ct) =>
+        db.QuerySingleAsync(new ReverseSpendCall(Id: id, Idempotency: idempotency), ct);
 }

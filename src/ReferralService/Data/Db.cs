@@ -1,3 +1,4 @@
+using System.Data.Common;
 using Dapper;
 using Microsoft.Extensions.Options;
 using Polly;
@@ -9,7 +10,7 @@ namespace ReferralService.Data;
 /// <summary>
 /// Runs one procedure call as one transaction, inside a retry pipeline. A retry is only made when
 /// it cannot apply anything twice: the call never reached the server, the server rolled it back,
-/// or the call is a read or carries an idempotency key (a repeat then replays the first outcome).
+/// or <see cref="Procedure.MayRepeat"/> says a repeat is harmless.
 /// </summary>
 internal sealed class Db
 {
@@ -38,21 +39,46 @@ internal sealed class Db
 
     public Guid NewId() => dialect.NewId();
 
-    public async Task<T> QuerySingleAsync<T>(Procedure procedure, object?[] arguments, bool idempotent, CancellationToken ct)
+    /// <summary>Calls a procedure that answers with exactly one row.</summary>
+    public async Task<TRow> QuerySingleAsync<TRow>(IProcedureCall<TRow> call, CancellationToken ct)
     {
-        var row = await RunAsync(procedure, arguments, idempotent, (connection, command) => connection.QuerySingleAsync<T>(command), ct)
+        var procedure = Procedure.Of(call.GetType());
+        var rows = await RunAsync(procedure, call, (connection, command) => ReadAsync<TRow>(procedure, connection, command), ct)
             .ConfigureAwait(false);
+        if (rows.Count != 1)
+        {
+            throw new InvalidOperationException($"{procedure.Name} answered with {rows.Count} rows where one was expected.");
+        }
         // A status word the refusal catalogue lacks is a server error that names the procedure, never a client answer.
-        if (row is IOutcomeRow { Status: var status } && !Outcomes.IsKnown(status))
+        if (rows[0] is IOutcome { Status: var status } && !Outcomes.IsKnown(status))
         {
             throw new UnknownStatusException(procedure.Name, status);
         }
-        return row;
+        return rows[0];
     }
 
-    public async Task<IReadOnlyList<T>> QueryAsync<T>(Procedure procedure, object?[] arguments, CancellationToken ct) =>
-        (await RunAsync(procedure, arguments, idempotent: true, (connection, command) => connection.QueryAsync<T>(command), ct)
-            .ConfigureAwait(false)).AsList();
+    /// <summary>Calls a procedure that answers with any number of rows.</summary>
+    public async Task<IReadOnlyList<TRow>> QueryAsync<TRow>(IProcedureCall<TRow> call, CancellationToken ct)
+    {
+        var procedure = Procedure.Of(call.GetType());
+        return await RunAsync(procedure, call, (connection, command) => ReadAsync<TRow>(procedure, connection, command), ct)
+            .ConfigureAwait(false);
+    }
+
+    private static async Task<List<TRow>> ReadAsync<TRow>(Procedure procedure, DbConnection connection, CommandDefinition command)
+    {
+        var reader = await connection.ExecuteReaderAsync(command).ConfigureAwait(false);
+        await using (reader.ConfigureAwait(false))
+        {
+            var read = RowReader.For<TRow>(reader, procedure.Name);
+            var rows = new List<TRow>();
+            while (await reader.ReadAsync(command.CancellationToken).ConfigureAwait(false))
+            {
+                rows.Add(read(reader));
+            }
+            return rows;
+        }
+    }
 
     private bool ShouldRetry(ResilienceContext context, Exception exception)
     {
@@ -64,22 +90,14 @@ internal sealed class Db
         return !sent || dialect.IsCertainRollback(exception) || context.Properties.GetValue(SafeToRepeat, false);
     }
 
-    private async Task<T> RunAsync<T>(Procedure procedure, object?[] arguments, bool idempotent,
-        Func<System.Data.Common.DbConnection, CommandDefinition, Task<T>> execute, CancellationToken ct)
+    private async Task<T> RunAsync<T>(Procedure procedure, object call, Func<DbConnection, CommandDefinition, Task<T>> execute,
+        CancellationToken ct)
     {
-        if (arguments.Length != procedure.Parameters.Count)
-        {
-            throw new ArgumentException($"{procedure.Name} takes {procedure.Parameters.Count} arguments, got {arguments.Length}.", nameof(arguments));
-        }
-        var parameters = new DynamicParameters();
-        for (var i = 0; i < arguments.Length; i++)
-        {
-            parameters.Add(procedure.Parameters[i], arguments[i]);
-        }
+        var parameters = procedure.ParametersOf(call);
         var (text, type) = dialect.Call(procedure);
 
         var context = ResilienceContextPool.Shared.Get(ct);
-        context.Properties.Set(SafeToRepeat, procedure.ReadOnly || idempotent);
+        context.Properties.Set(SafeToRepeat, procedure.MayRepeat(call));
         try
         {
             return await pipeline.ExecuteAsync(async ctx =>
@@ -96,6 +114,13 @@ internal sealed class Db
                 catch (Exception ex) when (dialect.IsConnectionLost(ex, connection))
                 {
                     dialect.ClearPool(connection);
+                    throw;
+                }
+                catch (Exception) when (connection.State == System.Data.ConnectionState.Open)
+                {
+                    // A cancelled or timed-out call can leave its transaction open on a live session; end it
+                    // before the connection goes back to the pool with the call's locks.
+                    await dialect.EndTransactionAsync(connection).ConfigureAwait(false);
                     throw;
                 }
             }, context).ConfigureAwait(false);

@@ -1,64 +1,121 @@
+using System.Collections.Concurrent;
+using System.Reflection;
+using System.Text.Json;
+using Dapper;
+using ReferralService.Infrastructure;
+
 namespace ReferralService.Data;
 
+/// <summary>How a procedure is called: which connection pool it uses, and whether a call may be sent again.</summary>
+internal enum ProcedureKind
+{
+    /// <summary>Changes data.</summary>
+    Write,
+
+    /// <summary>Reads only.</summary>
+    Read,
+
+    /// <summary>Reads a few rows by key: short enough to share a server connection with other lookups (PostgreSQL: multiplexed).</summary>
+    Lookup,
+}
+
+/// <summary>Names the stored procedure a call record calls on both engines, and its kind.</summary>
+[AttributeUsage(AttributeTargets.Class, Inherited = false)]
+internal sealed class ProcedureAttribute(string name, ProcedureKind kind) : Attribute
+{
+    public string Name { get; } = name;
+
+    public ProcedureKind Kind { get; } = kind;
+
+    /// <summary>A write whose repeat has the effect of once by its nature (get-or-create, set-to-value, delete-older-than).</summary>
+    public bool RepeatSafe { get; init; }
+}
+
 /// <summary>
-/// A stored procedure as both engines declare it: name and parameters in order. A lookup is a read of a
-/// few rows by key, short enough to share a server connection with other lookups (PostgreSQL: multiplexed).
+/// A call of one stored procedure that answers with rows of <typeparamref name="TRow"/>. The record's constructor
+/// parameters are the procedure's parameters, in order, named alike (CustomerId is customer_id); an
+/// <see cref="Idempotency"/> stands for caller_id, idempotency_key and request_hash. A call therefore names every
+/// argument, and the parity test compares each declaration with both engines' procedures.
 /// </summary>
-internal sealed record Procedure(string Name, IReadOnlyList<string> Parameters, bool ReadOnly = false, bool Lookup = false)
+internal interface IProcedureCall<TRow>;
+
+/// <summary>A stored procedure as a call record declares it: name, kind, parameters in order, and its row type.</summary>
+internal sealed class Procedure
 {
-    public static Procedure Reads(string name, params string[] parameters) => new(name, parameters, ReadOnly: true);
+    private static readonly ConcurrentDictionary<Type, Procedure> ByCallType = new();
 
-    public static Procedure LooksUp(string name, params string[] parameters) => new(name, parameters, ReadOnly: true, Lookup: true);
+    private readonly (string Parameter, Func<object, object?> Value)[] arguments;
+    private readonly PropertyInfo? idempotency;
 
-    public static Procedure Writes(string name, params string[] parameters) => new(name, parameters);
-}
+    private Procedure(Type callType)
+    {
+        var declaration = callType.GetCustomAttribute<ProcedureAttribute>()
+            ?? throw new InvalidOperationException($"{callType.Name} has no [Procedure] attribute.");
+        Name = declaration.Name;
+        Kind = declaration.Kind;
+        RepeatSafe = declaration.RepeatSafe;
+        RowType = callType.GetInterfaces()
+            .Single(i => i.IsGenericType && i.GetGenericTypeDefinition() == typeof(IProcedureCall<>)).GetGenericArguments()[0];
+        var properties = callType.GetConstructors().Single().GetParameters()
+            .Select(p => callType.GetProperty(p.Name!) ?? throw new InvalidOperationException($"{callType.Name}.{p.Name} is not a property."))
+            .ToList();
+        idempotency = properties.SingleOrDefault(p => p.PropertyType == typeof(Idempotency));
+        arguments = [.. properties.SelectMany(ArgumentsOf)];
+        Parameters = [.. arguments.Select(a => a.Parameter)];
+    }
 
-/// <summary>A result row whose first column is the procedure's status word: an outcome or a refusal code.</summary>
-internal interface IOutcomeRow
-{
-    string Status { get; }
-}
+    public string Name { get; }
 
-/// <summary>Every procedure the data layer calls. The parity test checks both engines against this list.</summary>
-internal static class Procedures
-{
-    private static readonly string[] Idempotency = ["caller_id", "idempotency_key", "request_hash"];
+    public ProcedureKind Kind { get; }
 
-    public static readonly Procedure CreateProgram = Procedure.Writes("create_program",
-        ["id", "name", "currency", "referrer_reward", "referee_reward", "minimum_order_amount", "max_rewards_per_referrer", .. Idempotency]);
-    public static readonly Procedure GetProgram = Procedure.LooksUp("get_program", "id");
-    public static readonly Procedure UpdateProgram = Procedure.Writes("update_program",
-        "id", "status", "max_rewards_per_referrer", "minimum_order_amount");
+    public bool RepeatSafe { get; }
 
-    public static readonly Procedure GetOrCreateReferralCode = Procedure.Writes("get_or_create_referral_code",
-        "program_id", "customer_id", "candidate_code");
-    public static readonly Procedure CheckCode = Procedure.LooksUp("check_code", "code", "customer_id");
+    public bool Lookup => Kind == ProcedureKind.Lookup;
 
-    public static readonly Procedure Redeem = Procedure.Writes("redeem",
-        ["id", "code", "customer_id", "order_id", .. Idempotency]);
-    public static readonly Procedure QualifyRedemption = Procedure.Writes("qualify_redemption",
-        ["id", "order_id", "order_amount", .. Idempotency]);
-    public static readonly Procedure ReverseRedemption = Procedure.Writes("reverse_redemption",
-        ["id", "reason", .. Idempotency]);
-    public static readonly Procedure GetRedemption = Procedure.LooksUp("get_redemption", "id");
+    public IReadOnlyList<string> Parameters { get; }
 
-    public static readonly Procedure GetBalances = Procedure.LooksUp("get_balances", "customer_id");
-    public static readonly Procedure ListTransactions = Procedure.Reads("list_transactions",
-        "customer_id", "starting_after", "page_size");
-    public static readonly Procedure SpendCredit = Procedure.Writes("spend_credit",
-        ["id", "customer_id", "amount", "currency", "order_id", .. Idempotency]);
-    public static readonly Procedure ReverseSpend = Procedure.Writes("reverse_spend", ["id", .. Idempotency]);
-    public static readonly Procedure GetSpend = Procedure.LooksUp("get_spend", "id", "customer_id");
+    /// <summary>The type of the rows it answers with (a record, or a scalar such as bool).</summary>
+    public Type RowType { get; }
 
-    public static readonly Procedure TrialBalance = Procedure.Reads("trial_balance");
-    public static readonly Procedure LedgerCheck = Procedure.Reads("ledger_check");
-    public static readonly Procedure HealthCheck = Procedure.LooksUp("health_check");
-    public static readonly Procedure PurgeIdempotencyKeys = Procedure.Writes("purge_idempotency_keys", "before", "batch_size");
+    public static Procedure Of(Type callType) => ByCallType.GetOrAdd(callType, static type => new Procedure(type));
 
+    /// <summary>Every procedure the service calls: each call record in this assembly.</summary>
     public static IReadOnlyList<Procedure> All { get; } =
     [
-        CreateProgram, GetProgram, UpdateProgram, GetOrCreateReferralCode, CheckCode, Redeem, QualifyRedemption,
-        ReverseRedemption, GetRedemption, GetBalances, ListTransactions, SpendCredit, ReverseSpend, GetSpend, TrialBalance,
-        LedgerCheck, HealthCheck, PurgeIdempotencyKeys,
+        .. typeof(Procedure).Assembly.GetTypes()
+            .Where(t => t.GetCustomAttribute<ProcedureAttribute>() is not null)
+            .Select(Of)
+            .OrderBy(p => p.Name, StringComparer.Ordinal),
     ];
+
+    /// <summary>
+    /// The one rule for sending a call again after its command reached the server (a call that never reached it is
+    /// always safe to resend, and a call the server rolled back always is): only when the repeat cannot apply anything
+    /// twice, that is, the procedure only reads, its writes are repeat-safe by nature, or the call carries an
+    /// idempotency key (a repeat then replays the first outcome).
+    /// </summary>
+    public bool MayRepeat(object call) =>
+        Kind is ProcedureKind.Read or ProcedureKind.Lookup || RepeatSafe || idempotency?.GetValue(call) is Idempotency { HasKey: true };
+
+    public DynamicParameters ParametersOf(object call)
+    {
+        var parameters = new DynamicParameters();
+        foreach (var (parameter, value) in arguments)
+        {
+            parameters.Add(parameter, value(call));
+        }
+        return parameters;
+    }
+
+    private static IEnumerable<(string, Func<object, object?>)> ArgumentsOf(PropertyInfo property)
+    {
+        if (property.PropertyType == typeof(Idempotency))
+        {
+            yield return ("caller_id", call => ((Idempotency)property.GetValue(call)!).CallerId);
+            yield return ("idempotency_key", call => ((Idempotency)property.GetValue(call)!).Key);
+            yield return ("request_hash", call => ((Idempotency)property.GetValue(call)!).RequestHash);
+            yield break;
+        }
+        yield return (JsonNamingPolicy.SnakeCaseLower.ConvertName(property.Name), property.GetValue);
+    }
 }

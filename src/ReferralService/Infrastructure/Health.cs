@@ -3,6 +3,9 @@ using ReferralService.Data;
 
 namespace ReferralService.Infrastructure;
 
+[Procedure("health_check", ProcedureKind.Lookup)]
+internal sealed record HealthCheckCall : IProcedureCall<bool>;
+
 /// <summary>Ready = the database answers and the procedures are deployed (health_check exists).</summary>
 internal sealed class DatabaseHealthCheck(Db db) : IHealthCheck
 {
@@ -10,7 +13,7 @@ internal sealed class DatabaseHealthCheck(Db db) : IHealthCheck
     {
         try
         {
-            var ready = await db.QuerySingleAsync<bool>(Procedures.HealthCheck, [], idempotent: true, cancellationToken);
+            var ready = await db.QuerySingleAsync(new HealthCheckCall(), cancellationToken);
             return ready ? HealthCheckResult.Healthy() : HealthCheckResult.Unhealthy("Database not migrated.");
         }
         catch (Exception ex) when (ex is System.Data.Common.DbException or TimeoutException)

@@ -12,9 +12,6 @@ internal sealed record Idempotency(string CallerId, string? Key, string? Request
 
     public bool HasKey => Key is not null;
 
-    /// <summary>The procedure arguments caller_id, idempotency_key, request_hash.</summary>
-    public object?[] Arguments => [CallerId, Key, RequestHash];
-
     public static Idempotency For<TRequest>(HttpContext http, string operation, string resource, TRequest request)
     {
         var caller = CallerOf(http);

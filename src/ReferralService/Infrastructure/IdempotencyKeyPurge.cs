@@ -20,6 +20,10 @@ internal sealed class IdempotencyOptions
     public int PurgeBatchSize { get; set; } = 1000;
 }
 
+// Deletes keys older than a moment: a repeat deletes nothing more.
+[Procedure("purge_idempotency_keys", ProcedureKind.Write, RepeatSafe = true)]
+internal sealed record PurgeIdempotencyKeysCall(DateTimeOffset Before, int BatchSize) : IProcedureCall<int>;
+
 /// <summary>
 /// Forgets idempotency keys older than the retention, in batches, every purge interval. Several
 /// instances may run it at once: each batch is one short delete, and deleting a key twice is harmless.
@@ -40,8 +44,8 @@ internal sealed partial class IdempotencyKeyPurge(
                 int purged;
                 do
                 {
-                    purged = await db.QuerySingleAsync<int>(Procedures.PurgeIdempotencyKeys, [before, settings.PurgeBatchSize],
-                        idempotent: true, stoppingToken).ConfigureAwait(false);
+                    purged = await db.QuerySingleAsync(new PurgeIdempotencyKeysCall(Before: before, BatchSize: settings.PurgeBatchSize),
+                        stoppingToken).ConfigureAwait(false);
                     total += purged;
                 }
                 while (purged == settings.PurgeBatchSize);

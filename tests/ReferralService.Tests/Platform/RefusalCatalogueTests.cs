@@ -47,8 +47,7 @@ public sealed partial class RefusalCatalogueTests
         }
         var db = TestRun.Service.Services.GetRequiredService<Db>();
 
-        var failure = Assert.ThrowsAsync<UnknownStatusException>(() =>
-            db.QuerySingleAsync<ReferralService.Programs.ProgramRow>(Procedure.LooksUp("test_stray_status", "id"), [Guid.NewGuid()], idempotent: true, default));
+        var failure = Assert.ThrowsAsync<UnknownStatusException>(() => db.QuerySingleAsync(new StrayStatusCall(Guid.NewGuid()), default));
 
         Assert.That(failure!.Message, Does.Contain("test_stray_status").And.Contain("made_up_refusal"));
     }
@@ -96,3 +95,6 @@ public sealed partial class RefusalCatalogueTests
         Assert.That(problem.Title, Is.EqualTo(Refusals.DuplicateOrder.Title));
     }
 }
+
+[Procedure("test_stray_status", ProcedureKind.Lookup)]
+internal sealed record StrayStatusCall(Guid Id) : IProcedureCall<Outcome<ReferralService.Programs.ProgramRow>>;
