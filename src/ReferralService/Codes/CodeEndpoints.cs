@@ -1,8 +1,6 @@
 using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Options;
 using ReferralService.Auth;
-using ReferralService.Data;
 using ReferralService.Infrastructure;
 
 namespace ReferralService.Codes;

@@ -1,6 +1,5 @@
 using System.Globalization;
 using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.AspNetCore.Mvc;
 using ReferralService.Auth;
 using ReferralService.Customers;
 using ReferralService.Data;

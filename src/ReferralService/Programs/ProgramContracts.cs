@@ -1,5 +1,4 @@
 using System.ComponentModel.DataAnnotations;
-using ReferralService.Data;
 using ReferralService.Infrastructure;
 
 namespace ReferralService.Programs;

@@ -1,5 +1,4 @@
 using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.AspNetCore.Mvc;
 using ReferralService.Auth;
 using ReferralService.Data;
 using ReferralService.Infrastructure;

@@ -2,7 +2,6 @@ using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 using ReferralService.Credits;
 using ReferralService.Data;
-using ReferralService.Tests.Support;
 
 namespace ReferralService.Tests.Data;
 

@@ -1,4 +1,3 @@
-using System.Net;
 using ReferralService.Tests.Support;
 
 namespace ReferralService.Tests.Resilience;
