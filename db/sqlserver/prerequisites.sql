@@ -26,13 +26,28 @@ END;
 -- snapshot_isolation_state: 0 OFF, 1 ON, 2 going OFF, 3 going ON (waits for open write transactions).
 IF @snapshot IN (0, 2)
 BEGIN
+    -- Asked first: a refused ALTER DATABASE reports only "ALTER DATABASE statement failed" to a CATCH.
+    IF HAS_PERMS_BY_NAME(DB_NAME(), N'DATABASE', N'ALTER') = 0
+    BEGIN
+        SET @message = CONCAT(N'Database ', QUOTENAME(DB_NAME()), N' must allow snapshot isolation and this login ',
+                              N'may not set it. Run once as a db_owner: ALTER DATABASE ',
+                              QUOTENAME(DB_NAME()), N' SET ALLOW_SNAPSHOT_ISOLATION ON;');
+        THROW 50000, @message, 1;
+    END;
     BEGIN TRY
         ALTER DATABASE CURRENT SET ALLOW_SNAPSHOT_ISOLATION ON;
     END TRY
     BEGIN CATCH
-        SET @message = CONCAT(N'Database ', QUOTENAME(DB_NAME()), N' must allow snapshot isolation and this login ',
-                              N'cannot set it (', ERROR_MESSAGE(), N'). Run once as a db_owner: ALTER DATABASE ',
-                              QUOTENAME(DB_NAME()), N' SET ALLOW_SNAPSHOT_ISOLATION ON;');
+        SET @message = CONCAT(N'Could not allow snapshot isolation on ', QUOTENAME(DB_NAME()), N' (', ERROR_MESSAGE(),
+                              N'). Run once as a db_owner: ALTER DATABASE ', QUOTENAME(DB_NAME()),
+                              N' SET ALLOW_SNAPSHOT_ISOLATION ON;');
         THROW 50000, @message, 1;
     END CATCH;
+END
+ELSE IF @snapshot = 3
+BEGIN
+    -- Turning on waits for the write transactions open when it began; reports fail (Msg 3956) until then.
+    SET @message = CONCAT(N'Snapshot isolation on ', QUOTENAME(DB_NAME()),
+                          N' is still turning on (it waits for open write transactions); start again shortly.');
+    THROW 50000, @message, 1;
 END;

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Options;
 using ReferralService.Auth;
 using ReferralService.Codes;
 using ReferralService.Credits;
@@ -9,7 +10,7 @@ using ReferralService.Reports;
 
 var builder = WebApplication.CreateBuilder(args);
 
-builder.Services.AddReferralData(builder.Configuration);
+builder.Services.AddReferralData();
 builder.Services.AddReferralAuth();
 builder.Services.AddReferralProblemDetails();
 builder.Services.AddStrictJson();
@@ -18,18 +19,17 @@ builder.Services.AddIdempotencyKeyPurge();
 builder.Services.AddReferralOpenApi();
 builder.Services.AddValidation();
 builder.Services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database");
-builder.Services.AddOptions<ShareLinkOptions>().BindConfiguration("Links").ValidateDataAnnotations().ValidateOnStart();
 
-builder.Services.AddSingleton<ProgramStore>();
-builder.Services.AddSingleton<CodeStore>();
-builder.Services.AddSingleton<RedemptionStore>();
-builder.Services.AddSingleton<CreditStore>();
-builder.Services.AddSingleton<ReportStore>();
+builder.Services.AddPrograms();
+builder.Services.AddCodes();
+builder.Services.AddRedemptions();
+builder.Services.AddCredits();
+builder.Services.AddReports();
 
 var app = builder.Build();
 
 var migrateOnly = args.Contains("migrate");
-if (migrateOnly || app.Configuration.GetValue("Database:MigrateOnStartup", true))
+if (migrateOnly || app.Services.GetRequiredService<IOptions<DatabaseOptions>>().Value.MigrateOnStartup)
 {
     app.Services.GetRequiredService<IDbDialect>().Migrate(Migrations.ScriptsRoot);
     if (migrateOnly)

@@ -6,5 +6,9 @@
 -- Building the clustered index rewrites the table and its nonclustered indexes once, under a table lock.
 -- The created_at index of 0004 is the clustered index now. PostgreSQL's 0006 is empty: a VACUUM there makes
 -- the space of deleted rows reusable (db/postgres/schema/0006_idempotency_clustered.sql says so).
-DROP INDEX idempotency_keys_created_ix ON dbo.idempotency_keys;
-CREATE CLUSTERED INDEX idempotency_keys_created_cx ON dbo.idempotency_keys (created_at);
+-- On a large table, run it in a quiet hour (size: EXEC sp_spaceused N'dbo.idempotency_keys'); DbUp allows an
+-- hour per script. Safe to re-run, and to find already done by hand.
+IF EXISTS (SELECT 1 FROM sys.indexes WHERE object_id = OBJECT_ID(N'dbo.idempotency_keys') AND name = N'idempotency_keys_created_ix')
+    DROP INDEX idempotency_keys_created_ix ON dbo.idempotency_keys;
+IF NOT EXISTS (SELECT 1 FROM sys.indexes WHERE object_id = OBJECT_ID(N'dbo.idempotency_keys') AND type = 1)
+    CREATE CLUSTERED INDEX idempotency_keys_created_cx ON dbo.idempotency_keys (created_at) WITH (SORT_IN_TEMPDB = ON);

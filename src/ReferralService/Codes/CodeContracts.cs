@@ -1,5 +1,4 @@
 using System.ComponentModel.DataAnnotations;
-using ReferralService.Data;
 
 namespace ReferralService.Codes;
 
@@ -7,11 +6,11 @@ internal sealed record ReferralCodeResponse(string Code, Guid ProgramId, string 
 
 internal sealed record CodeCheckResponse(string Code, Guid ProgramId, string OwnerId, bool Valid, string? Reason);
 
-/// <summary>The referral_code_row result.</summary>
-internal sealed record ReferralCodeRow(string Status, string? Code, Guid? ProgramId, string? OwnerId, bool? Created) : IOutcomeRow;
+/// <summary>A customer's code (referral_code_row after its status column); Created when this call made it.</summary>
+internal sealed record ReferralCodeRow(string Code, Guid ProgramId, string OwnerId, bool Created);
 
-/// <summary>The code_check_row result.</summary>
-internal sealed record CodeCheckRow(string Status, string? Code, Guid? ProgramId, string? OwnerId, string? Reason) : IOutcomeRow;
+/// <summary>A code and why it would be refused, if it would (code_check_row after its status column).</summary>
+internal sealed record CodeCheckRow(string Code, Guid ProgramId, string OwnerId, string? Reason);
 
 internal sealed class ShareLinkOptions
 {

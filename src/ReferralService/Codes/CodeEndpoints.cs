@@ -1,5 +1,4 @@
 using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Options;
 using ReferralService.Auth;
 using ReferralService.Infrastructure;
@@ -8,6 +7,13 @@ namespace ReferralService.Codes;
 
 internal static class CodeEndpoints
 {
+    public static IServiceCollection AddCodes(this IServiceCollection services)
+    {
+        services.AddSingleton<CodeStore>();
+        services.AddOptions<ShareLinkOptions>().BindConfiguration("Links").ValidateDataAnnotations().ValidateOnStart();
+        return services;
+    }
+
     public static void MapCodes(this IEndpointRouteBuilder app)
     {
         app.MapPut("/v1/programs/{programId:guid}/customers/{customerId}/referral-code", GetOrCreateReferralCode)
@@ -37,8 +43,8 @@ internal static class CodeEndpoints
         // row mean the code space is nearly full, a server problem, never a client's refusal.
         for (var attempt = 1; ; attempt++)
         {
-            var row = await store.GetOrCreateAsync(programId, customerId, CodeGenerator.Next(), ct);
-            if (row.Status == Outcomes.CodeCollision)
+            var outcome = await store.GetOrCreateAsync(programId, customerId, CodeGenerator.Next(), ct);
+            if (outcome.Status == Outcomes.CodeCollision)
             {
                 if (attempt < 5)
                 {
@@ -46,12 +52,12 @@ internal static class CodeEndpoints
                 }
                 throw new InvalidOperationException($"Five drawn codes in a row were taken (program {programId}).");
             }
-            if (row.Status != Outcomes.Ok)
+            if (outcome is not { Status: Outcomes.Ok, Row: { } code })
             {
-                return Problems.Refused(row.Status);
+                return Problems.Refused(outcome.Status);
             }
-            var response = new ReferralCodeResponse(row.Code!, row.ProgramId!.Value, row.OwnerId!, new Uri(links.Value.ShareBaseUrl + row.Code));
-            return row.Created == true
+            var response = new ReferralCodeResponse(code.Code, code.ProgramId, code.OwnerId, new Uri(links.Value.ShareBaseUrl + code.Code));
+            return code.Created
                 ? TypedResults.Created($"/v1/programs/{programId}/customers/{customerId}/referral-code", response)
                 : TypedResults.Ok(response);
         }
@@ -69,11 +75,11 @@ internal static class CodeEndpoints
         {
             return Problems.Invalid(nameof(customerId), Inputs.CustomerIdRule);
         }
-        var row = await store.CheckAsync(Inputs.NormalizeCode(code), customerId, ct);
-        if (row.Status != Outcomes.Ok)
+        return await store.CheckAsync(Inputs.NormalizeCode(code), customerId, ct) switch
         {
-            return Problems.Refused(row.Status);
-        }
-        return TypedResults.Ok(new CodeCheckResponse(row.Code!, row.ProgramId!.Value, row.OwnerId!, row.Reason is null, row.Reason));
+            { Status: Outcomes.Ok, Row: { } check } =>
+                TypedResults.Ok(new CodeCheckResponse(check.Code, check.ProgramId, check.OwnerId, check.Reason is null, check.Reason)),
+            { Status: var status } => Problems.Refused(status),
+        };
     }
 }

@@ -1,5 +1,4 @@
 using System.ComponentModel.DataAnnotations;
-using ReferralService.Data;
 using ReferralService.Infrastructure;
 
 namespace ReferralService.Credits;
@@ -28,11 +27,11 @@ internal sealed record BalanceRow(string Currency, long Available, long Pending,
 
 internal sealed record TransactionRow(long Id, string Kind, string Phase, long Amount, string Currency, Guid? RedemptionId, Guid? SpendId, DateTime CreatedAt);
 
-/// <summary>The spend_row result of the spend procedures.</summary>
+/// <summary>A spend as the spend procedures answer (spend_row after its status column).</summary>
 internal sealed record SpendRow(
-    string Status, Guid? Id, string? CustomerId, string? OrderId, long? Amount, string? Currency, string? SpendStatus,
-    long? BalanceAfter, DateTime? CreatedAt, DateTime? ReversedAt) : IOutcomeRow
+    Guid Id, string CustomerId, string OrderId, long Amount, string Currency, string SpendStatus,
+    long BalanceAfter, DateTime CreatedAt, DateTime? ReversedAt)
 {
-    public SpendResponse ToResponse() => new(Id!.Value, CustomerId!, OrderId!, Amount!.Value, Currency!.Trim(), SpendStatus!,
-        BalanceAfter!.Value, CreatedAt!.Value.AsUtc(), ReversedAt?.AsUtc());
+    public SpendResponse ToResponse() => new(Id, CustomerId, OrderId, Amount, Currency.Trim(), SpendStatus,
+        BalanceAfter, CreatedAt.AsUtc(), ReversedAt?.AsUtc());
 }

@@ -1,14 +1,20 @@
 using System.Globalization;
 using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.AspNetCore.Mvc;
 using ReferralService.Auth;
 using ReferralService.Customers;
+using ReferralService.Data;
 using ReferralService.Infrastructure;
 
 namespace ReferralService.Credits;
 
 internal static class CreditEndpoints
 {
+    public static IServiceCollection AddCredits(this IServiceCollection services)
+    {
+        services.AddSingleton<CreditStore>();
+        return services;
+    }
+
     public static void MapCredits(this IEndpointRouteBuilder app)
     {
         var customers = app.MapCustomerRoutes().WithTags("Credits");
@@ -67,30 +73,30 @@ internal static class CreditEndpoints
         string customerId, SpendRequest request, CreditStore store, HttpContext http, CancellationToken ct)
     {
         var idempotency = Idempotency.For(http, nameof(SpendCredit), customerId, request);
-        var row = await store.SpendAsync(store.NewId(), customerId, request, idempotency, ct);
-        return row.Status switch
+        return await store.SpendAsync(store.NewId(), customerId, request, idempotency, ct) switch
         {
-            Outcomes.Ok => TypedResults.Created($"/v1/customers/{customerId}/spends/{row.Id}", row.ToResponse()),
-            Outcomes.Existing => TypedResults.Ok(row.ToResponse()),
-            var code => Problems.Refused(code),
+            { Status: Outcomes.Ok, Row: { } spend } => TypedResults.Created($"/v1/customers/{customerId}/spends/{spend.Id}", spend.ToResponse()),
+            { Status: Outcomes.Existing, Row: { } spend } => TypedResults.Ok(spend.ToResponse()),
+            { Status: var code } => Problems.Refused(code),
         };
     }
 
     private static async Task<Results<Ok<SpendResponse>, ProblemHttpResult>> GetSpend(
         string customerId, Guid spendId, CreditStore store, CancellationToken ct)
     {
-        var row = await store.GetSpendAsync(spendId, customerId, ct);
-        return row.Status == Outcomes.Ok ? TypedResults.Ok(row.ToResponse()) : Problems.Refused(row.Status);
+        return ToResult(await store.GetSpendAsync(spendId, customerId, ct));
     }
 
     private static async Task<Results<Ok<SpendResponse>, ProblemHttpResult>> ReverseSpend(
         Guid spendId, CreditStore store, HttpContext http, CancellationToken ct)
     {
-        var row = await store.ReverseSpendAsync(spendId, Idempotency.For(http, nameof(ReverseSpend), spendId.ToString(), ""), ct);
-        return row.Status switch
-        {
-            Outcomes.Ok => TypedResults.Ok(row.ToResponse()),
-            var code => Problems.Refused(code),
-        };
+        return ToResult(await store.ReverseSpendAsync(spendId, Idempotency.For(http, nameof(ReverseSpend), spendId.ToString(), ""), ct));
     }
+
+    private static Results<Ok<SpendResponse>, ProblemHttpResult> ToResult(Outcome<SpendRow> outcome) =>
+        outcome switch
+        {
+            { Status: Outcomes.Ok, Row: { } spend } => TypedResults.Ok(spend.ToResponse()),
+            { Status: var code } => Problems.Refused(code),
+        };
 }

@@ -11,13 +11,13 @@ internal sealed record ListTransactionsCall(string CustomerId, long? StartingAft
 
 [Procedure("spend_credit", ProcedureKind.Write)]
 internal sealed record SpendCreditCall(Guid Id, string CustomerId, long Amount, string Currency, string OrderId, Idempotency Idempotency)
-    : IProcedureCall<SpendRow>;
+    : IProcedureCall<Outcome<SpendRow>>;
 
 [Procedure("reverse_spend", ProcedureKind.Write)]
-internal sealed record ReverseSpendCall(Guid Id, Idempotency Idempotency) : IProcedureCall<SpendRow>;
+internal sealed record ReverseSpendCall(Guid Id, Idempotency Idempotency) : IProcedureCall<Outcome<SpendRow>>;
 
 [Procedure("get_spend", ProcedureKind.Lookup)]
-internal sealed record GetSpendCall(Guid Id, string CustomerId) : IProcedureCall<SpendRow>;
+internal sealed record GetSpendCall(Guid Id, string CustomerId) : IProcedureCall<Outcome<SpendRow>>;
 
 internal sealed class CreditStore(Db db)
 {
@@ -29,13 +29,13 @@ internal sealed class CreditStore(Db db)
     public Task<IReadOnlyList<TransactionRow>> ListTransactionsAsync(string customerId, long? startingAfter, int pageSize, CancellationToken ct) =>
         db.QueryAsync(new ListTransactionsCall(CustomerId: customerId, StartingAfter: startingAfter, PageSize: pageSize), ct);
 
-    public Task<SpendRow> SpendAsync(Guid id, string customerId, SpendRequest r, Idempotency idempotency, CancellationToken ct) =>
+    public Task<Outcome<SpendRow>> SpendAsync(Guid id, string customerId, SpendRequest r, Idempotency idempotency, CancellationToken ct) =>
         db.QuerySingleAsync(new SpendCreditCall(
             Id: id, CustomerId: customerId, Amount: r.Amount, Currency: r.Currency, OrderId: r.OrderId, Idempotency: idempotency), ct);
 
-    public Task<SpendRow> GetSpendAsync(Guid id, string customerId, CancellationToken ct) =>
+    public Task<Outcome<SpendRow>> GetSpendAsync(Guid id, string customerId, CancellationToken ct) =>
         db.QuerySingleAsync(new GetSpendCall(Id: id, CustomerId: customerId), ct);
 
-    public Task<SpendRow> ReverseSpendAsync(Guid id, Idempotency idempotency, CancellationToken ct) =>
+    public Task<Outcome<SpendRow>> ReverseSpendAsync(Guid id, Idempotency idempotency, CancellationToken ct) =>
         db.QuerySingleAsync(new ReverseSpendCall(Id: id, Idempotency: idempotency), ct);
 }

@@ -50,7 +50,7 @@ internal sealed class Db
             throw new InvalidOperationException($"{procedure.Name} answered with {rows.Count} rows where one was expected.");
         }
         // A status word the refusal catalogue lacks is a server error that names the procedure, never a client answer.
-        if (rows[0] is IOutcomeRow { Status: var status } && !Outcomes.IsKnown(status))
+        if (rows[0] is IOutcome { Status: var status } && !Outcomes.IsKnown(status))
         {
             throw new UnknownStatusException(procedure.Name, status);
         }
@@ -65,29 +65,16 @@ internal sealed class Db
             .ConfigureAwait(false);
     }
 
-    /// <summary>
-    /// Reads the rows, refusing a NULL in any column that <typeparamref name="TRow"/> declares non-nullable (Dapper would
-    /// quietly make it 0 or null): a procedure that breaks its declared shape fails loudly, naming itself and the column.
-    /// </summary>
     private static async Task<List<TRow>> ReadAsync<TRow>(Procedure procedure, DbConnection connection, CommandDefinition command)
     {
         var reader = await connection.ExecuteReaderAsync(command).ConfigureAwait(false);
         await using (reader.ConfigureAwait(false))
         {
-            var required = RowShape.RequiredOrdinals<TRow>(reader, procedure.Name);
-            var parse = reader.GetRowParser<TRow>();
+            var read = RowReader.For<TRow>(reader, procedure.Name);
             var rows = new List<TRow>();
             while (await reader.ReadAsync(command.CancellationToken).ConfigureAwait(false))
             {
-                foreach (var ordinal in required)
-                {
-                    if (reader.IsDBNull(ordinal))
-                    {
-                        throw new InvalidOperationException(
-                            $"{procedure.Name} returned NULL in {reader.GetName(ordinal)}, which {typeof(TRow).Name} declares non-nullable.");
-                    }
-                }
-                rows.Add(parse(reader));
+                rows.Add(read(reader));
             }
             return rows;
         }
@@ -127,6 +114,13 @@ internal sealed class Db
                 catch (Exception ex) when (dialect.IsConnectionLost(ex, connection))
                 {
                     dialect.ClearPool(connection);
+                    throw;
+                }
+                catch (Exception) when (connection.State == System.Data.ConnectionState.Open)
+                {
+                    // A cancelled or timed-out call can leave its transaction open on a live session; end it
+                    // before the connection goes back to the pool with the call's locks.
+                    await dialect.EndTransactionAsync(connection).ConfigureAwait(false);
                     throw;
                 }
             }, context).ConfigureAwait(false);

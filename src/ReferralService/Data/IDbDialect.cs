@@ -25,6 +25,12 @@ internal interface IDbDialect
     /// </summary>
     bool IsConnectionLost(Exception exception, DbConnection connection);
 
+    /// <summary>
+    /// Rolls back whatever transaction a failed call left open on a live session (SQL Server: a client abort
+    /// ends the batch but not its transaction when XACT_ABORT was off for the statement running).
+    /// </summary>
+    Task EndTransactionAsync(DbConnection connection);
+
     /// <summary>Drops the pooled connections of this service's connection string, so that no request draws a dead one.</summary>
     void ClearPool(DbConnection connection);
 

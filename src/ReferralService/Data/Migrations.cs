@@ -20,9 +20,10 @@ internal static class Migrations
         JournalRenamedScripts(builder, engineFolder);
         var result = builder()
             .WithScripts(Scripts(engineFolder))
-            // Scripts() is the deploy order; DbUp's own sort (by group, then name) would interleave
-            // helpers with the procedures that use them.
+            // Scripts() is the one deploy order, kept as given.
             .WithScriptSorter(scripts => scripts)
+            // A schema change on a large table (an index rebuild) outlasts the provider's 30 s default.
+            .WithExecutionTimeout(TimeSpan.FromMinutes(60))
             .WithTransactionPerScript()
             .WithVariablesDisabled()
             .LogToNowhere()

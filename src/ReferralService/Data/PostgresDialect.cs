@@ -82,6 +82,10 @@ internal sealed class PostgresDialect : IDbDialect, IDisposable
     public bool IsConnectionLost(Exception exception, DbConnection connection) =>
         IsTransient(exception) && !IsCertainRollback(exception) && exception.InnerException is not TimeoutException;
 
+    // A failed statement aborts its (implicit) transaction, and Npgsql rolls back any transaction left open when a
+    // connection returns to its pool: nothing to end here.
+    public Task EndTransactionAsync(DbConnection connection) => Task.CompletedTask;
+
     public void ClearPool(DbConnection connection)
     {
         dataSource.Clear();

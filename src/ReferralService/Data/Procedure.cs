@@ -39,12 +39,6 @@ internal sealed class ProcedureAttribute(string name, ProcedureKind kind) : Attr
 /// </summary>
 internal interface IProcedureCall<TRow>;
 
-/// <summary>A result row whose first column is the procedure's status word: an outcome or a refusal code.</summary>
-internal interface IOutcomeRow
-{
-    string Status { get; }
-}
-
 /// <summary>A stored procedure as a call record declares it: name, kind, parameters in order, and its row type.</summary>
 internal sealed class Procedure
 {
@@ -117,9 +111,9 @@ internal sealed class Procedure
     {
         if (property.PropertyType == typeof(Idempotency))
         {
-            yield return ("caller_id", call => ((Idempotency)property.GetValue(call)!).CallerId);
-            yield return ("idempotency_key", call => ((Idempotency)property.GetValue(call)!).Key);
-            yield return ("request_hash", call => ((Idempotency)property.GetValue(call)!).RequestHash);
+            yield return ("caller_id", call => (property.GetValue(call) as Idempotency)?.CallerId);
+            yield return ("idempotency_key", call => (property.GetValue(call) as Idempotency)?.Key);
+            yield return ("request_hash", call => (property.GetValue(call) as Idempotency)?.RequestHash);
             yield break;
         }
         yield return (JsonNamingPolicy.SnakeCaseLower.ConvertName(property.Name), property.GetValue);

@@ -42,11 +42,27 @@ internal sealed class SqlServerDialect(string connectionString) : IDbDialect
 
     // Lost means SqlClient closed the connection: a network error, or a server error of severity 20 or
     // more, which ends the session. A command timeout (-2) only sends an attention: the server cancels
-    // the batch (XACT_ABORT ON rolls its transaction back) and the session stays open, so under blocking
+    // the batch (EndTransactionAsync rolls back what it leaves open) and the session stays open, so under blocking
     // many timeouts would otherwise empty a pool of good connections. Deadlocks (1205) and lock timeouts
     // (1222) likewise leave the session as it was.
     public bool IsConnectionLost(Exception exception, DbConnection connection) =>
-        exception is SqlException sql && (connection.State != ConnectionState.Open || sql.Class >= 20);
+        exception is SqlException sql && (connection.State != ConnectionState.Open || sql.Errors.Cast<SqlError>().Any(e => e.Class >= 20));
+
+    // The procedures switch XACT_ABORT off around an insert whose duplicate key they handle; a timeout or a
+    // cancellation in that window ends the batch and leaves the transaction open, holding its locks. Roll it
+    // back here; if even that fails, the session is not to be trusted: drop the pool's connections.
+    public async Task EndTransactionAsync(DbConnection connection)
+    {
+        try
+        {
+            await using var rollback = new SqlCommand("IF @@TRANCOUNT > 0 ROLLBACK TRANSACTION;", (SqlConnection)connection) { CommandTimeout = 5 };
+            await rollback.ExecuteNonQueryAsync(CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is SqlException or InvalidOperationException)
+        {
+            SqlConnection.ClearPool((SqlConnection)connection);
+        }
+    }
 
     // Only this connection string's pool: ClearAllPools would also empty pools this service does not own.
     public void ClearPool(DbConnection connection) => SqlConnection.ClearPool((SqlConnection)connection);

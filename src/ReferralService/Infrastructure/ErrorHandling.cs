@@ -35,7 +35,7 @@ internal sealed partial class ErrorHandler(IProblemDetailsService problems, IDbD
             LogUnhandled(exception, http.Request.Method, http.Request.Path);
             problem = Problems.Create(Refusals.InternalError);
         }
-        http.Response.StatusCode = problem.Status!.Value;
+        http.Response.StatusCode = problem.Status ?? StatusCodes.Status500InternalServerError;
         return await problems.TryWriteAsync(new ProblemDetailsContext { HttpContext = http, ProblemDetails = problem, Exception = exception });
     }
 

@@ -51,29 +51,26 @@ internal static class Inputs
 // Validation attributes that apply the rules above to request records. Each derives from the attribute
 // whose facet (pattern, length, range) the OpenAPI document shows, and validates with the shared rule.
 
+/// <summary>Validates with one of the rules above; the pattern is what the OpenAPI document shows of it.</summary>
 [AttributeUsage(AttributeTargets.Property | AttributeTargets.Parameter)]
-internal sealed class CustomerIdAttribute : RegularExpressionAttribute
+internal abstract class InputRuleAttribute : RegularExpressionAttribute
 {
-    public CustomerIdAttribute() : base(Inputs.CustomerIdPattern) => ErrorMessage = Inputs.CustomerIdRule;
+    private readonly Func<string?, bool> rule;
 
-    public override bool IsValid(object? value) => value is null || Inputs.IsCustomerId(value as string);
+    protected InputRuleAttribute(string pattern, string description, Func<string?, bool> rule) : base(pattern)
+    {
+        this.rule = rule;
+        ErrorMessage = description;
+    }
+
+    public override bool IsValid(object? value) => value is null || rule(value as string);
 }
 
-[AttributeUsage(AttributeTargets.Property | AttributeTargets.Parameter)]
-internal sealed class OrderIdAttribute : RegularExpressionAttribute
-{
-    public OrderIdAttribute() : base(Inputs.OrderIdPattern) => ErrorMessage = Inputs.OrderIdRule;
+internal sealed class CustomerIdAttribute() : InputRuleAttribute(Inputs.CustomerIdPattern, Inputs.CustomerIdRule, Inputs.IsCustomerId);
 
-    public override bool IsValid(object? value) => value is null || Inputs.IsOrderId(value as string);
-}
+internal sealed class OrderIdAttribute() : InputRuleAttribute(Inputs.OrderIdPattern, Inputs.OrderIdRule, Inputs.IsOrderId);
 
-[AttributeUsage(AttributeTargets.Property | AttributeTargets.Parameter)]
-internal sealed class CodeAttribute : RegularExpressionAttribute
-{
-    public CodeAttribute() : base(Inputs.CodePattern) => ErrorMessage = Inputs.CodeRule;
-
-    public override bool IsValid(object? value) => value is null || Inputs.IsCode(value as string);
-}
+internal sealed class CodeAttribute() : InputRuleAttribute(Inputs.CodePattern, Inputs.CodeRule, Inputs.IsCode);
 
 /// <summary>Free text of 1 to <c>maximumLength</c> characters without control characters.</summary>
 [AttributeUsage(AttributeTargets.Property | AttributeTargets.Parameter)]

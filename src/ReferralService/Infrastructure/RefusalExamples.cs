@@ -18,12 +18,13 @@ internal sealed class RefusalExamples : IOperationFilter
             .SelectMany(m => m.Refusals).DistinctBy(r => r.Code);
         foreach (var byStatus in refusals.GroupBy(r => r.Status))
         {
-            if (operation.Responses?.TryGetValue(byStatus.Key.ToString(System.Globalization.CultureInfo.InvariantCulture), out var response) != true
-                || response!.Content?.TryGetValue(ProblemJson, out var media) != true)
+            var status = byStatus.Key.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            if (operation.Responses is null || !operation.Responses.TryGetValue(status, out var response)
+                || response.Content is null || !response.Content.TryGetValue(ProblemJson, out var media))
             {
                 continue;
             }
-            media!.Examples ??= new Dictionary<string, IOpenApiExample>();
+            media.Examples ??= new Dictionary<string, IOpenApiExample>();
             foreach (var refusal in byStatus.OrderBy(r => r.Code, StringComparer.Ordinal))
             {
                 media.Examples[refusal.Code] = new OpenApiExample

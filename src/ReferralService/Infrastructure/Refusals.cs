@@ -6,7 +6,7 @@ internal sealed record Refusal(string Code, int Status, string Title);
 /// <summary>
 /// The catalogue of every <c>code</c> the API can return, each declared once. Handlers never choose a status:
 /// a procedure's status word is looked up here (<see cref="Problems.For"/>), endpoints declare which refusals
-/// they can answer (<see cref="RefusalMetadata.Refuses"/>), and the OpenAPI document lists them from the same
+/// they can answer (<see cref="RefusalEndpoints.Refuses"/>), and the OpenAPI document lists them from the same
 /// entries. A status word a procedure returns that is neither a refusal here nor an <see cref="Outcomes"/> word
 /// is a server error (Data/Db.cs), never a client answer.
 /// </summary>
@@ -52,7 +52,8 @@ internal static class Refusals
 
     private static readonly Dictionary<string, Refusal> ByCode = All.ToDictionary(r => r.Code);
 
-    public static bool TryFind(string code, out Refusal refusal) => ByCode.TryGetValue(code, out refusal!);
+    public static bool TryFind(string code, [System.Diagnostics.CodeAnalysis.MaybeNullWhen(false)] out Refusal refusal) =>
+        ByCode.TryGetValue(code, out refusal);
 
     /// <summary>The refusal for a code, or an exception naming where it came from (a server error, not a client answer).</summary>
     public static Refusal Find(string code, string source) =>

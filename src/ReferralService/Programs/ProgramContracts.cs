@@ -1,5 +1,4 @@
 using System.ComponentModel.DataAnnotations;
-using ReferralService.Data;
 using ReferralService.Infrastructure;
 
 namespace ReferralService.Programs;
@@ -21,11 +20,11 @@ internal sealed record ProgramResponse(
     Guid Id, string Name, string Currency, long ReferrerReward, long RefereeReward, long MinimumOrderAmount,
     int? MaxRewardsPerReferrer, string Status, DateTime CreatedAt, DateTime UpdatedAt);
 
-/// <summary>The program_row result of the program procedures.</summary>
+/// <summary>A program as the program procedures answer (program_row after its status column).</summary>
 internal sealed record ProgramRow(
-    string Status, Guid? Id, string? Name, string? Currency, long? ReferrerReward, long? RefereeReward,
-    long? MinimumOrderAmount, int? MaxRewardsPerReferrer, string? ProgramStatus, DateTime? CreatedAt, DateTime? UpdatedAt) : IOutcomeRow
+    Guid Id, string Name, string Currency, long ReferrerReward, long RefereeReward,
+    long MinimumOrderAmount, int? MaxRewardsPerReferrer, string ProgramStatus, DateTime CreatedAt, DateTime UpdatedAt)
 {
-    public ProgramResponse ToResponse() => new(Id!.Value, Name!, Currency!.Trim(), ReferrerReward!.Value, RefereeReward!.Value,
-        MinimumOrderAmount!.Value, MaxRewardsPerReferrer, ProgramStatus!, CreatedAt!.Value.AsUtc(), UpdatedAt!.Value.AsUtc());
+    public ProgramResponse ToResponse() => new(Id, Name, Currency.Trim(), ReferrerReward, RefereeReward,
+        MinimumOrderAmount, MaxRewardsPerReferrer, ProgramStatus, CreatedAt.AsUtc(), UpdatedAt.AsUtc());
 }

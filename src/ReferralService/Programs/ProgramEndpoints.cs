@@ -1,12 +1,18 @@
 using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.AspNetCore.Mvc;
 using ReferralService.Auth;
+using ReferralService.Data;
 using ReferralService.Infrastructure;
 
 namespace ReferralService.Programs;
 
 internal static class ProgramEndpoints
 {
+    public static IServiceCollection AddPrograms(this IServiceCollection services)
+    {
+        services.AddSingleton<ProgramStore>();
+        return services;
+    }
+
     public static void MapPrograms(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/v1/programs").WithTags("Programs");
@@ -23,29 +29,29 @@ internal static class ProgramEndpoints
         CreateProgramRequest request, ProgramStore store, HttpContext http, CancellationToken ct)
     {
         var idempotency = Idempotency.For(http, nameof(CreateProgram), "", request);
-        var row = await store.CreateAsync(store.NewId(), request, idempotency, ct);
-        return row.Status switch
+        return await store.CreateAsync(store.NewId(), request, idempotency, ct) switch
         {
-            Outcomes.Ok => TypedResults.Created($"/v1/programs/{row.Id}", row.ToResponse()),
-            var code => Problems.Refused(code),
+            { Status: Outcomes.Ok, Row: { } row } => TypedResults.Created($"/v1/programs/{row.Id}", row.ToResponse()),
+            { Status: var code } => Problems.Refused(code),
         };
     }
 
     private static async Task<Results<Ok<ProgramResponse>, ProblemHttpResult>> GetProgram(
         Guid programId, ProgramStore store, CancellationToken ct)
     {
-        var row = await store.GetAsync(programId, ct);
-        return row.Status == Outcomes.Ok ? TypedResults.Ok(row.ToResponse()) : Problems.Refused(row.Status);
+        return ToResult(await store.GetAsync(programId, ct));
     }
 
     private static async Task<Results<Ok<ProgramResponse>, ProblemHttpResult>> UpdateProgram(
         Guid programId, UpdateProgramRequest request, ProgramStore store, CancellationToken ct)
     {
-        var row = await store.UpdateAsync(programId, request, ct);
-        return row.Status switch
-        {
-            Outcomes.Ok => TypedResults.Ok(row.ToResponse()),
-            var code => Problems.Refused(code),
-        };
+        return ToResult(await store.UpdateAsync(programId, request, ct));
     }
+
+    private static Results<Ok<ProgramResponse>, ProblemHttpResult> ToResult(Outcome<ProgramRow> outcome) =>
+        outcome switch
+        {
+            { Status: Outcomes.Ok, Row: { } row } => TypedResults.Ok(row.ToResponse()),
+            { Status: var code } => Problems.Refused(code),
+        };
 }

@@ -1,5 +1,4 @@
 using System.ComponentModel.DataAnnotations;
-using ReferralService.Data;
 using ReferralService.Infrastructure;
 
 namespace ReferralService.Redemptions;
@@ -23,12 +22,12 @@ internal sealed record RedemptionResponse(
     IReadOnlyList<RewardResponse> Rewards, string? QualifyingOrderId, long? OrderAmount, string? ReversalReason,
     DateTime CreatedAt, DateTime? QualifiedAt, DateTime? ReversedAt);
 
-/// <summary>The redemption_row result of the redemption procedures.</summary>
+/// <summary>A redemption as the redemption procedures answer (redemption_row after its status column).</summary>
 internal sealed record RedemptionRow(
-    string Status, Guid? Id, Guid? ProgramId, string? Code, string? ReferrerId, string? RefereeId, string? OrderId,
-    string? RedemptionStatus, string? Currency, long? ReferrerReward, long? RefereeReward, long? ReferrerShortfall,
+    Guid Id, Guid ProgramId, string Code, string ReferrerId, string RefereeId, string? OrderId,
+    string RedemptionStatus, string Currency, long ReferrerReward, long RefereeReward, long? ReferrerShortfall,
     long? RefereeShortfall, string? QualifyingOrderId, long? OrderAmount, string? ReversalReason,
-    DateTime? CreatedAt, DateTime? QualifiedAt, DateTime? ReversedAt) : IOutcomeRow
+    DateTime CreatedAt, DateTime? QualifiedAt, DateTime? ReversedAt)
 {
     public RedemptionResponse ToResponse()
     {
@@ -40,12 +39,12 @@ internal sealed record RedemptionRow(
             "rewarded" => "posted",
             _ => QualifiedAt is null ? "voided" : "reversed",
         };
-        var currency = Currency!.Trim();
-        return new RedemptionResponse(Id!.Value, ProgramId!.Value, Code!, ReferrerId!, RefereeId!, OrderId, RedemptionStatus!,
+        var currency = Currency.Trim();
+        return new RedemptionResponse(Id, ProgramId, Code, ReferrerId, RefereeId, OrderId, RedemptionStatus,
             [
-                new RewardResponse(ReferrerId!, "referrer", ReferrerReward!.Value, currency, rewardStatus, ReferrerShortfall),
-                new RewardResponse(RefereeId!, "referee", RefereeReward!.Value, currency, rewardStatus, RefereeShortfall),
+                new RewardResponse(ReferrerId, "referrer", ReferrerReward, currency, rewardStatus, ReferrerShortfall),
+                new RewardResponse(RefereeId, "referee", RefereeReward, currency, rewardStatus, RefereeShortfall),
             ],
-            QualifyingOrderId, OrderAmount, ReversalReason, CreatedAt!.Value.AsUtc(), QualifiedAt?.AsUtc(), ReversedAt?.AsUtc());
+            QualifyingOrderId, OrderAmount, ReversalReason, CreatedAt.AsUtc(), QualifiedAt?.AsUtc(), ReversedAt?.AsUtc());
     }
 }

@@ -1,12 +1,18 @@
 using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.AspNetCore.Mvc;
 using ReferralService.Auth;
+using ReferralService.Data;
 using ReferralService.Infrastructure;
 
 namespace ReferralService.Redemptions;
 
 internal static class RedemptionEndpoints
 {
+    public static IServiceCollection AddRedemptions(this IServiceCollection services)
+    {
+        services.AddSingleton<RedemptionStore>();
+        return services;
+    }
+
     public static void MapRedemptions(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/v1/redemptions").WithTags("Redemptions");
@@ -30,11 +36,11 @@ internal static class RedemptionEndpoints
     private static async Task<Results<Created<RedemptionResponse>, ProblemHttpResult>> Redeem(
         RedeemRequest request, RedemptionStore store, HttpContext http, CancellationToken ct)
     {
-        var row = await store.RedeemAsync(store.NewId(), request, Idempotency.For(http, nameof(Redeem), "", request), ct);
-        return row.Status switch
+        var outcome = await store.RedeemAsync(store.NewId(), request, Idempotency.For(http, nameof(Redeem), "", request), ct);
+        return outcome switch
         {
-            Outcomes.Ok => TypedResults.Created($"/v1/redemptions/{row.Id}", row.ToResponse()),
-            var code => Problems.Refused(code),
+            { Status: Outcomes.Ok, Row: { } row } => TypedResults.Created($"/v1/redemptions/{row.Id}", row.ToResponse()),
+            { Status: var code } => Problems.Refused(code),
         };
     }
 
@@ -55,14 +61,13 @@ internal static class RedemptionEndpoints
     private static async Task<Results<Ok<RedemptionResponse>, ProblemHttpResult>> GetRedemption(
         Guid redemptionId, RedemptionStore store, CancellationToken ct)
     {
-        var row = await store.GetAsync(redemptionId, ct);
-        return row.Status == Outcomes.Ok ? TypedResults.Ok(row.ToResponse()) : Problems.Refused(row.Status);
+        return ToResult(await store.GetAsync(redemptionId, ct));
     }
 
-    private static Results<Ok<RedemptionResponse>, ProblemHttpResult> ToResult(RedemptionRow row) =>
-        row.Status switch
+    private static Results<Ok<RedemptionResponse>, ProblemHttpResult> ToResult(Outcome<RedemptionRow> outcome) =>
+        outcome switch
         {
-            Outcomes.Ok => TypedResults.Ok(row.ToResponse()),
-            var code => Problems.Refused(code),
+            { Status: Outcomes.Ok, Row: { } row } => TypedResults.Ok(row.ToResponse()),
+            { Status: var code } => Problems.Refused(code),
         };
 }

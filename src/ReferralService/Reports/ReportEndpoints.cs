@@ -6,6 +6,12 @@ namespace ReferralService.Reports;
 
 internal static class ReportEndpoints
 {
+    public static IServiceCollection AddReports(this IServiceCollection services)
+    {
+        services.AddSingleton<ReportStore>();
+        return services;
+    }
+
     public static void MapReports(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/v1/reports").WithTags("Reports").RequireAuthorization(Policies.Finance);

@@ -14,18 +14,18 @@ public sealed class CodeTests
         var alice = Api.NewCustomerId("alice");
         using var merchant = Api.Merchant();
 
-        var first = await (await merchant.PutAsync($"/v1/programs/{program}/customers/{alice}/referral-code", null)).ExpectAsync(HttpStatusCode.Created);
-        var second = await (await merchant.PutAsync($"/v1/programs/{program}/customers/{alice}/referral-code", null)).ExpectAsync(HttpStatusCode.OK);
+        var first = await merchant.Codes.GetOrCreateCodeAsync(program, alice).Created();
+        var second = await merchant.Codes.GetOrCreateCodeAsync(program, alice).Ok();
 
-        var code = first.Str("code");
+        var code = first.Code;
         Assert.Multiple(() =>
         {
-            Assert.That(second.Str("code"), Is.EqualTo(code));
+            Assert.That(second.Code, Is.EqualTo(code));
             Assert.That(code, Has.Length.EqualTo(10));
             Assert.That(code.All(Alphabet.Contains), Is.True, "no look-alike characters");
-            Assert.That(first.Str("shareUrl"), Does.EndWith("/r/" + code));
-            Assert.That(first.Str("customerId"), Is.EqualTo(alice));
-            Assert.That(first.GetProperty("programId").GetGuid(), Is.EqualTo(program));
+            Assert.That(first.ShareUrl.OriginalString, Does.EndWith("/r/" + code));
+            Assert.That(first.CustomerId, Is.EqualTo(alice));
+            Assert.That(first.ProgramId, Is.EqualTo(program));
         });
     }
 
@@ -49,15 +49,14 @@ public sealed class CodeTests
         var code = await Scenario.CodeForAsync(program, alice);
         using var merchant = Api.Merchant();
 
-        var check = await (await merchant.GetAsync($"/v1/codes/{code.ToLowerInvariant()}?customerId={Api.NewCustomerId("bob")}"))
-            .ExpectAsync(HttpStatusCode.OK);
+        var check = await merchant.Codes.CheckCodeAsync(code.ToLowerInvariant(), Api.NewCustomerId("bob")).Ok();
 
         Assert.Multiple(() =>
         {
-            Assert.That(check.GetProperty("valid").GetBoolean(), Is.True);
-            Assert.That(check.GetProperty("reason").ValueKind, Is.EqualTo(System.Text.Json.JsonValueKind.Null));
-            Assert.That(check.Str("ownerId"), Is.EqualTo(alice));
-            Assert.That(check.Str("code"), Is.EqualTo(code));
+            Assert.That(check.Valid, Is.True);
+            Assert.That(check.Reason, Is.Null);
+            Assert.That(check.OwnerId, Is.EqualTo(alice));
+            Assert.That(check.Code, Is.EqualTo(code));
         });
     }
 
@@ -70,8 +69,7 @@ public sealed class CodeTests
         var bob = Api.NewCustomerId("bob");
         using var merchant = Api.Merchant();
 
-        async Task<string?> ReasonFor(string customer) =>
-            (await (await merchant.GetAsync($"/v1/codes/{code}?customerId={customer}")).ExpectAsync(HttpStatusCode.OK)).GetProperty("reason").GetString();
+        async Task<string?> ReasonFor(string customer) => (await merchant.Codes.CheckCodeAsync(code, customer).Ok()).Reason;
 
         Assert.That(await ReasonFor(alice), Is.EqualTo("self_referral"));
         await Scenario.RedeemAsync(code, bob);
@@ -83,14 +81,13 @@ public sealed class CodeTests
     public async Task An_unknown_code_is_not_found()
     {
         using var merchant = Api.Merchant();
-        await (await merchant.GetAsync("/v1/codes/NOSUCHCODE")).ExpectProblemAsync(HttpStatusCode.NotFound, "code_not_found");
+        await merchant.Codes.CheckCodeAsync("NOSUCHCODE").Refused(HttpStatusCode.NotFound, "code_not_found");
     }
 
     [Test]
     public async Task A_code_for_an_unknown_program_is_not_found()
     {
         using var merchant = Api.Merchant();
-        var response = await merchant.PutAsync($"/v1/programs/{Guid.NewGuid()}/customers/alice/referral-code", null);
-        await response.ExpectProblemAsync(HttpStatusCode.NotFound, "not_found");
+        await merchant.Codes.GetOrCreateCodeAsync(Guid.NewGuid(), "alice").Refused(HttpStatusCode.NotFound, "not_found");
     }
 }

@@ -14,18 +14,16 @@ public sealed class ShortfallTests
     {
         var (_, _, friend, redemption) = await Scenario.RewardedPairAsync(refereeReward: 1000);
         using var merchant = Api.Merchant();
-        var orderA = await (await merchant.PostAsync($"/v1/customers/{friend}/spends", new { amount = 1000, currency = "USD", orderId = "order-a" }))
-            .ExpectAsync(HttpStatusCode.Created);
-        await (await merchant.PostAsync($"/v1/redemptions/{redemption}/reverse", new { reason = "fraud" })).ExpectAsync(HttpStatusCode.OK);
+        var orderA = await merchant.Credits.SpendAsync(friend, 1000, "order-a").Created();
+        await merchant.Redemptions.ReverseAsync(redemption, "fraud").Ok();
         Assert.That(await Scenario.OwedAsync(friend), Is.EqualTo(1000));
 
-        var reversed = await (await merchant.PostAsync($"/v1/spends/{orderA.Str("id")}/reverse", new { })).ExpectAsync(HttpStatusCode.OK);
+        var reversed = await merchant.Credits.ReverseSpendAsync(orderA.Id).Ok();
 
-        Assert.That(reversed.Long("balanceAfter"), Is.Zero);
+        Assert.That(reversed.BalanceAfter, Is.Zero);
         Assert.That(await Scenario.BalanceAsync(friend), Is.EqualTo((0L, 0L)));
         Assert.That(await Scenario.OwedAsync(friend), Is.Zero);
-        await (await merchant.PostAsync($"/v1/customers/{friend}/spends", new { amount = 1000, currency = "USD", orderId = "order-b" }))
-            .ExpectProblemAsync(HttpStatusCode.UnprocessableEntity, "insufficient_credit");
+        await merchant.Credits.SpendAsync(friend, 1000, "order-b").Refused(HttpStatusCode.UnprocessableEntity, "insufficient_credit");
         await Ledger.AssertSoundAsync();
     }
 
@@ -34,24 +32,21 @@ public sealed class ShortfallTests
     {
         var (_, _, friend, redemption) = await Scenario.RewardedPairAsync(refereeReward: 1000);
         using var merchant = Api.Merchant();
-        await (await merchant.PostAsync($"/v1/customers/{friend}/spends", new { amount = 700, currency = "USD", orderId = "spent-700" }))
-            .ExpectAsync(HttpStatusCode.Created);
-        var reversal = await (await merchant.PostAsync($"/v1/redemptions/{redemption}/reverse", new { reason = "refund" }))
-            .ExpectAsync(HttpStatusCode.OK);
-        var referee = reversal.GetProperty("rewards").EnumerateArray().Single(r => r.Str("role") == "referee");
-        Assert.That(referee.Long("shortfall"), Is.EqualTo(700));
+        await merchant.Credits.SpendAsync(friend, 700, "spent-700").Created();
+        var reversal = await merchant.Redemptions.ReverseAsync(redemption, "refund").Ok();
+        Assert.That(reversal.Rewards.Single(r => r.Role == "referee").Shortfall, Is.EqualTo(700));
         Assert.That(await Scenario.OwedAsync(friend), Is.EqualTo(700));
 
         // The friend now refers someone else; the referrer reward of 2000 posts and pays the 700 first.
         var program = await Scenario.NewProgramAsync(referrerReward: 2000);
         var next = await Scenario.RedeemAsync(await Scenario.CodeForAsync(program, friend), Api.NewCustomerId("next"));
-        await Scenario.QualifyAsync(next.GetProperty("id").GetGuid());
+        await Scenario.QualifyAsync(next.Id);
 
         Assert.That(await Scenario.BalanceAsync(friend), Is.EqualTo((1300L, 0L)));
         Assert.That(await Scenario.OwedAsync(friend), Is.Zero);
         using var finance = Api.Finance();
-        var statement = await (await finance.GetAsync($"/v1/customers/{friend}/transactions")).ExpectAsync(HttpStatusCode.OK);
-        var entries = statement.GetProperty("data").EnumerateArray().Select(t => (t.Str("kind"), t.Long("amount"))).ToList();
+        var statement = await finance.Credits.ListTransactionsAsync(friend).Ok();
+        var entries = statement.Data.Select(t => (t.Kind, t.Amount)).ToList();
         Assert.That(entries, Does.Contain(("reward_shortfall", -700L)));
         Assert.That(entries, Does.Contain(("shortfall_settlement", -700L)));
         await Ledger.AssertSoundAsync();
@@ -62,12 +57,10 @@ public sealed class ShortfallTests
     {
         var (_, referrer, friend, redemption) = await Scenario.RewardedPairAsync(referrerReward: 2000, refereeReward: 1000);
         using var merchant = Api.Merchant();
-        await (await merchant.PostAsync($"/v1/customers/{friend}/spends", new { amount = 1000, currency = "USD", orderId = "all-of-it" }))
-            .ExpectAsync(HttpStatusCode.Created);
-        await (await merchant.PostAsync($"/v1/redemptions/{redemption}/reverse", new { reason = "fraud" })).ExpectAsync(HttpStatusCode.OK);
+        await merchant.Credits.SpendAsync(friend, 1000, "all-of-it").Created();
+        await merchant.Redemptions.ReverseAsync(redemption, "fraud").Ok();
 
-        await (await merchant.PostAsync($"/v1/customers/{friend}/spends", new { amount = 1, currency = "USD", orderId = "one-more" }))
-            .ExpectProblemAsync(HttpStatusCode.UnprocessableEntity, "insufficient_credit");
+        await merchant.Credits.SpendAsync(friend, 1, "one-more").Refused(HttpStatusCode.UnprocessableEntity, "insufficient_credit");
         Assert.That(await Scenario.BalanceAsync(referrer), Is.EqualTo((0L, 0L)), "the untouched side is clawed back in full");
         Assert.That(await Scenario.OwedAsync(referrer), Is.Zero);
         await Ledger.AssertSoundAsync();

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Net;
 using ReferralService.Tests.Support;
 
@@ -11,8 +12,7 @@ public sealed class SpendTests
         var (_, _, friend, _) = await Scenario.RewardedPairAsync(refereeReward: 1000);
         using var merchant = Api.Merchant();
 
-        await (await merchant.PostAsync($"/v1/customers/{friend}/spends", new { amount = 1001, currency = "USD", orderId = "too-much" }))
-            .ExpectProblemAsync(HttpStatusCode.UnprocessableEntity, "insufficient_credit");
+        await merchant.Credits.SpendAsync(friend, 1001, "too-much").Refused(HttpStatusCode.UnprocessableEntity, "insufficient_credit");
 
         Assert.That(await Scenario.BalanceAsync(friend), Is.EqualTo((1000L, 0L)));
     }
@@ -25,8 +25,7 @@ public sealed class SpendTests
         await Scenario.RedeemAsync(await Scenario.CodeForAsync(program, Api.NewCustomerId("alice")), bob);
         using var merchant = Api.Merchant();
 
-        await (await merchant.PostAsync($"/v1/customers/{bob}/spends", new { amount = 1, currency = "USD", orderId = "early" }))
-            .ExpectProblemAsync(HttpStatusCode.UnprocessableEntity, "insufficient_credit");
+        await merchant.Credits.SpendAsync(bob, 1, "early").Refused(HttpStatusCode.UnprocessableEntity, "insufficient_credit");
     }
 
     [Test]
@@ -35,8 +34,7 @@ public sealed class SpendTests
         var (_, _, friend, _) = await Scenario.RewardedPairAsync();
         using var merchant = Api.Merchant();
 
-        await (await merchant.PostAsync($"/v1/customers/{friend}/spends", new { amount = 100, currency = "EUR", orderId = "euro" }))
-            .ExpectProblemAsync(HttpStatusCode.UnprocessableEntity, "currency_mismatch");
+        await merchant.Credits.SpendAsync(friend, 100, "euro", currency: "EUR").Refused(HttpStatusCode.UnprocessableEntity, "currency_mismatch");
         Assert.That(await Scenario.BalanceAsync(friend), Is.EqualTo((1000L, 0L)));
     }
 
@@ -45,15 +43,12 @@ public sealed class SpendTests
     {
         var (_, _, friend, _) = await Scenario.RewardedPairAsync();
         using var merchant = Api.Merchant();
-        var first = await (await merchant.PostAsync($"/v1/customers/{friend}/spends", new { amount = 300, currency = "USD", orderId = "order-7" }))
-            .ExpectAsync(HttpStatusCode.Created);
+        var first = await merchant.Credits.SpendAsync(friend, 300, "order-7").Created();
 
-        var repeat = await (await merchant.PostAsync($"/v1/customers/{friend}/spends", new { amount = 300, currency = "USD", orderId = "order-7" }))
-            .ExpectAsync(HttpStatusCode.OK);
-        await (await merchant.PostAsync($"/v1/customers/{friend}/spends", new { amount = 400, currency = "USD", orderId = "order-7" }))
-            .ExpectProblemAsync(HttpStatusCode.Conflict, "duplicate_order");
+        var repeat = await merchant.Credits.SpendAsync(friend, 300, "order-7").Ok();
+        await merchant.Credits.SpendAsync(friend, 400, "order-7").Refused(HttpStatusCode.Conflict, "duplicate_order");
 
-        Assert.That(repeat.Str("id"), Is.EqualTo(first.Str("id")));
+        Assert.That(repeat.Id, Is.EqualTo(first.Id));
         Assert.That(await Scenario.BalanceAsync(friend), Is.EqualTo((700L, 0L)));
     }
 
@@ -62,18 +57,16 @@ public sealed class SpendTests
     {
         var (_, _, friend, _) = await Scenario.RewardedPairAsync();
         using var merchant = Api.Merchant();
-        var created = await merchant.PostAsync($"/v1/customers/{friend}/spends", new { amount = 150, currency = "USD", orderId = "read-me" });
-        var spend = await created.ExpectAsync(HttpStatusCode.Created);
+        var created = await merchant.Credits.SpendAsync(friend, 150, "read-me");
+        var spend = created.Created();
 
-        using var owner = Api.Client(Tokens.Customer(friend));
-        var read = await (await owner.GetAsync(created.Headers.Location)).ExpectAsync(HttpStatusCode.OK);
-        Assert.That((read.Str("id"), read.Long("amount"), read.Str("status")), Is.EqualTo((spend.Str("id"), 150L, "spent")));
+        using var owner = Api.As(Tokens.Customer(friend));
+        var read = await owner.Credits.GetSpendAsync(created.Location).Ok();
+        Assert.That((read.Id, read.Amount, read.Status), Is.EqualTo((spend.Id, 150L, "spent")));
 
-        using var stranger = Api.Client(Tokens.Customer(Api.NewCustomerId("stranger")));
-        await (await stranger.GetAsync(created.Headers.Location)).ExpectProblemAsync(HttpStatusCode.NotFound, "not_found");
-        var otherCustomer = Api.NewCustomerId("other");
-        await (await merchant.GetAsync($"/v1/customers/{otherCustomer}/spends/{spend.Str("id")}"))
-            .ExpectProblemAsync(HttpStatusCode.NotFound, "not_found");
+        using var stranger = Api.As(Tokens.Customer(Api.NewCustomerId("stranger")));
+        await stranger.Credits.GetSpendAsync(created.Location).Refused(HttpStatusCode.NotFound, "not_found");
+        await merchant.Credits.GetSpendAsync(Api.NewCustomerId("other"), spend.Id).Refused(HttpStatusCode.NotFound, "not_found");
     }
 
     [Test]
@@ -81,13 +74,11 @@ public sealed class SpendTests
     {
         var (_, _, friend, _) = await Scenario.RewardedPairAsync();
         using var merchant = Api.Merchant();
-        var spend = await (await merchant.PostAsync($"/v1/customers/{friend}/spends", new { amount = 250, currency = "USD", orderId = "cancel-me" }))
-            .ExpectAsync(HttpStatusCode.Created);
+        var spend = await merchant.Credits.SpendAsync(friend, 250, "cancel-me").Created();
 
-        await (await merchant.PostAsync($"/v1/spends/{spend.Str("id")}/reverse", new { })).ExpectAsync(HttpStatusCode.OK);
-        await (await merchant.PostAsync($"/v1/spends/{spend.Str("id")}/reverse", new { }))
-            .ExpectProblemAsync(HttpStatusCode.UnprocessableEntity, "invalid_state");
-        await (await merchant.PostAsync($"/v1/spends/{Guid.NewGuid()}/reverse", new { })).ExpectProblemAsync(HttpStatusCode.NotFound, "not_found");
+        await merchant.Credits.ReverseSpendAsync(spend.Id).Ok();
+        await merchant.Credits.ReverseSpendAsync(spend.Id).Refused(HttpStatusCode.UnprocessableEntity, "invalid_state");
+        await merchant.Credits.ReverseSpendAsync(Guid.NewGuid()).Refused(HttpStatusCode.NotFound, "not_found");
 
         Assert.That(await Scenario.BalanceAsync(friend), Is.EqualTo((1000L, 0L)));
     }
@@ -100,8 +91,7 @@ public sealed class SpendTests
     public async Task A_malformed_spend_is_a_validation_problem(long amount, string currency, string orderId)
     {
         using var merchant = Api.Merchant();
-        await (await merchant.PostAsync("/v1/customers/someone/spends", new { amount, currency, orderId }))
-            .ExpectProblemAsync(HttpStatusCode.BadRequest, "validation_failed");
+        await merchant.Credits.SpendAsync("someone", amount, orderId, currency).Refused(HttpStatusCode.BadRequest, "validation_failed");
     }
 
     [Test]
@@ -111,18 +101,17 @@ public sealed class SpendTests
         using var merchant = Api.Merchant();
         for (var i = 0; i < 5; i++)
         {
-            await (await merchant.PostAsync($"/v1/customers/{friend}/spends", new { amount = 10, currency = "USD", orderId = $"page-{i}" }))
-                .ExpectAsync(HttpStatusCode.Created);
+            await merchant.Credits.SpendAsync(friend, 10, $"page-{i}").Created();
         }
 
         var seen = new List<(long Id, long Amount)>();
         string? cursor = null;
         do
         {
-            var url = $"/v1/customers/{friend}/transactions?limit=2" + (cursor is null ? "" : $"&startingAfter={cursor}");
-            var page = await (await merchant.GetAsync(url)).ExpectAsync(HttpStatusCode.OK);
-            seen.AddRange(page.GetProperty("data").EnumerateArray().Select(t => (long.Parse(t.Str("id"), System.Globalization.CultureInfo.InvariantCulture), t.Long("amount"))));
-            cursor = page.GetProperty("hasMore").GetBoolean() ? page.Str("nextStartingAfter") : null;
+            var page = await merchant.Credits.ListTransactionsAsync(friend, limit: 2, startingAfter: cursor).Ok();
+            seen.AddRange(page.Data.Select(t => (long.Parse(t.Id, CultureInfo.InvariantCulture), t.Amount)));
+            cursor = page.HasMore ? page.NextStartingAfter : null;
+            Assert.That(page.HasMore, Is.EqualTo(cursor is not null), "a page with more names where to start next");
         }
         while (cursor is not null);
 
@@ -133,12 +122,12 @@ public sealed class SpendTests
         Assert.That(seen.Count(s => s.Amount == 1000), Is.EqualTo(2));
     }
 
-    [TestCase("limit=0")]
-    [TestCase("limit=101")]
-    [TestCase("startingAfter=abc")]
-    public async Task Bad_paging_arguments_are_validation_problems(string query)
+    [TestCase(0, null)]
+    [TestCase(101, null)]
+    [TestCase(null, "abc")]
+    public async Task Bad_paging_arguments_are_validation_problems(int? limit, string? startingAfter)
     {
         using var merchant = Api.Merchant();
-        await (await merchant.GetAsync($"/v1/customers/someone/transactions?{query}")).ExpectProblemAsync(HttpStatusCode.BadRequest, "validation_failed");
+        await merchant.Credits.ListTransactionsAsync("someone", limit, startingAfter).Refused(HttpStatusCode.BadRequest, "validation_failed");
     }
 }

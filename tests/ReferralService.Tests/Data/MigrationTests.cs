@@ -4,7 +4,6 @@ using DbUp.Engine;
 using DbUp.Support;
 using Npgsql;
 using ReferralService.Data;
-using ReferralService.Tests.Support;
 
 namespace ReferralService.Tests.Data;
 

@@ -112,9 +112,17 @@ public sealed class ParityTests
 
     private static bool IsScalar(Procedure procedure) => procedure.RowType.IsPrimitive || procedure.RowType == typeof(string);
 
-    /// <summary>The columns a row record's constructor takes, in order, as snake_case; none for a scalar (one column of any name).</summary>
-    private static List<string> ExpectedColumns(Procedure procedure) =>
-        IsScalar(procedure)
-            ? []
-            : [.. procedure.RowType.GetConstructors().Single().GetParameters().Select(p => System.Text.Json.JsonNamingPolicy.SnakeCaseLower.ConvertName(p.Name!))];
+    /// <summary>
+    /// The columns a row record's constructor takes, in order, as snake_case (an Outcome: status, then its row's);
+    /// none for a scalar (one column of any name).
+    /// </summary>
+    private static List<string> ExpectedColumns(Procedure procedure)
+    {
+        static IEnumerable<string> ColumnsOf(Type row) =>
+            row.GetConstructors().Single().GetParameters().Select(p => System.Text.Json.JsonNamingPolicy.SnakeCaseLower.ConvertName(p.Name!));
+        var type = procedure.RowType;
+        return IsScalar(procedure) ? []
+            : type.IsGenericType && type.GetGenericTypeDefinition() == typeof(Outcome<>) ? ["status", .. ColumnsOf(type.GetGenericArguments()[0])]
+            : [.. ColumnsOf(type)];
+    }
 }

@@ -15,15 +15,11 @@ public sealed class InputRuleTests
         var (program, referrer, friend, _) = await Scenario.RewardedPairAsync();
         using var merchant = Api.Merchant();
 
-        await (await merchant.PutAsync($"/v1/programs/{program}/customers/{Uri.EscapeDataString(referrer + "\n")}/referral-code", null))
-            .ExpectProblemAsync(HttpStatusCode.BadRequest, "validation_failed");
-        await (await merchant.GetAsync($"/v1/customers/{Uri.EscapeDataString(friend + "\n")}/balance"))
-            .ExpectProblemAsync(HttpStatusCode.BadRequest, "validation_failed");
-        await (await merchant.PostAsync($"/v1/customers/{Uri.EscapeDataString(friend + "\n")}/spends",
-                new { amount = 100, currency = "USD", orderId = "newline" }, idempotencyKey: Guid.NewGuid().ToString()))
-            .ExpectProblemAsync(HttpStatusCode.BadRequest, "validation_failed");
-        await (await merchant.GetAsync($"/v1/codes/ANYCODE?customerId={Uri.EscapeDataString(friend + "\n")}"))
-            .ExpectProblemAsync(HttpStatusCode.BadRequest, "validation_failed");
+        await merchant.Codes.GetOrCreateCodeAsync(program, referrer + "\n").Refused(HttpStatusCode.BadRequest, "validation_failed");
+        await merchant.Credits.GetBalanceAsync(friend + "\n").Refused(HttpStatusCode.BadRequest, "validation_failed");
+        await merchant.Credits.SpendAsync(friend + "\n", 100, "newline", idempotencyKey: Guid.NewGuid().ToString())
+            .Refused(HttpStatusCode.BadRequest, "validation_failed");
+        await merchant.Codes.CheckCodeAsync("ANYCODE", friend + "\n").Refused(HttpStatusCode.BadRequest, "validation_failed");
 
         Assert.That(await Scenario.BalanceAsync(friend), Is.EqualTo((1000L, 0L)));
     }
@@ -36,12 +32,10 @@ public sealed class InputRuleTests
         var code = await Scenario.CodeForAsync(program, referrer);
         using var merchant = Api.Merchant();
 
-        var response = await merchant.PostAsync("/v1/redemptions", new { code, customerId = referrer + "\n" });
+        var problem = await merchant.Redemptions.RedeemAsync(code, referrer + "\n").Refused(HttpStatusCode.BadRequest, "validation_failed");
 
-        var problem = await response.ExpectProblemAsync(HttpStatusCode.BadRequest, "validation_failed");
-        Assert.That(problem.GetProperty("errors").TryGetProperty("customerId", out _), Is.True, problem.ToString());
-        await (await merchant.PostAsync("/v1/redemptions", new { code, customerId = referrer }))
-            .ExpectProblemAsync(HttpStatusCode.UnprocessableEntity, "self_referral");
+        Assert.That(problem.Errors, Does.ContainKey("customerId"));
+        await merchant.Redemptions.RedeemAsync(code, referrer).Refused(HttpStatusCode.UnprocessableEntity, "self_referral");
     }
 
     [TestCase("name", "a\u0000b")]
@@ -50,16 +44,13 @@ public sealed class InputRuleTests
     [TestCase("currency", "US\u0000")]
     public async Task Program_text_with_control_characters_is_refused(string field, string value)
     {
-        var body = new Dictionary<string, object?>
-        {
-            ["name"] = "Give 10, get 20", ["currency"] = "USD", ["referrerReward"] = 2000, ["refereeReward"] = 1000, ["minimumOrderAmount"] = 0,
-        };
-        body[field] = value;
+        var valid = new NewProgram("Give 10, get 20", "USD", 2000, 1000, 0);
+        var program = field == "name" ? valid with { Name = value } : valid with { Currency = value };
         using var admin = Api.Admin();
 
-        var problem = await (await admin.PostAsync("/v1/programs", body)).ExpectProblemAsync(HttpStatusCode.BadRequest, "validation_failed");
+        var problem = await admin.Programs.CreateProgramAsync(program).Refused(HttpStatusCode.BadRequest, "validation_failed");
 
-        Assert.That(problem.GetProperty("errors").TryGetProperty(field, out _), Is.True, problem.ToString());
+        Assert.That(problem.Errors, Does.ContainKey(field));
     }
 
     [TestCase("abc\u0000")]
@@ -69,8 +60,7 @@ public sealed class InputRuleTests
     {
         using var merchant = Api.Merchant();
 
-        await (await merchant.PostAsync("/v1/redemptions", new { code, customerId = Api.NewCustomerId("c") }))
-            .ExpectProblemAsync(HttpStatusCode.BadRequest, "validation_failed");
+        await merchant.Redemptions.RedeemAsync(code, Api.NewCustomerId("c")).Refused(HttpStatusCode.BadRequest, "validation_failed");
     }
 
     // A NUL in a path never reaches the application: the server refuses to decode it.
@@ -81,8 +71,7 @@ public sealed class InputRuleTests
     {
         using var merchant = Api.Merchant();
 
-        await (await merchant.GetAsync($"/v1/codes/{Uri.EscapeDataString(code)}"))
-            .ExpectProblemAsync(HttpStatusCode.NotFound, "code_not_found");
+        await merchant.Codes.CheckCodeAsync(code).Refused(HttpStatusCode.NotFound, "code_not_found");
     }
 
     [Test]
@@ -93,7 +82,7 @@ public sealed class InputRuleTests
             """{"name":"half \ud800 a pair","currency":"USD","referrerReward":2000,"refereeReward":1000,"minimumOrderAmount":0}""",
             System.Text.Encoding.UTF8, "application/json");
 
-        await (await admin.PostAsync("/v1/programs", body)).ExpectProblemAsync(HttpStatusCode.BadRequest, "validation_failed");
+        await admin.Programs.CreateProgramAsync(body).Refused(HttpStatusCode.BadRequest, "validation_failed");
     }
 
     [TestCase("\u0000")]
@@ -103,8 +92,7 @@ public sealed class InputRuleTests
         var (_, _, friend, redemption) = await Scenario.RewardedPairAsync();
         using var merchant = Api.Merchant();
 
-        await (await merchant.PostAsync($"/v1/redemptions/{redemption}/reverse", new { reason }))
-            .ExpectProblemAsync(HttpStatusCode.BadRequest, "validation_failed");
+        await merchant.Redemptions.ReverseAsync(redemption, reason).Refused(HttpStatusCode.BadRequest, "validation_failed");
 
         Assert.That(await Scenario.BalanceAsync(friend), Is.EqualTo((1000L, 0L)));
     }
@@ -115,10 +103,9 @@ public sealed class InputRuleTests
         var (_, _, _, redemption) = await Scenario.RewardedPairAsync();
         using var merchant = Api.Merchant();
 
-        var reversed = await (await merchant.PostAsync($"/v1/redemptions/{redemption}/reverse", new { reason = "Refund.\r\n\tTicket 42" }))
-            .ExpectAsync(HttpStatusCode.OK);
+        var reversed = await merchant.Redemptions.ReverseAsync(redemption, "Refund.\r\n\tTicket 42").Ok();
 
-        Assert.That(reversed.Str("reversalReason"), Is.EqualTo("Refund.\r\n\tTicket 42"));
+        Assert.That(reversed.ReversalReason, Is.EqualTo("Refund.\r\n\tTicket 42"));
     }
 
     [TestCase("referrerReward")]
@@ -126,16 +113,18 @@ public sealed class InputRuleTests
     [TestCase("minimumOrderAmount")]
     public async Task Program_amounts_above_the_maximum_are_refused(string field)
     {
-        var body = new Dictionary<string, object?>
+        var valid = new NewProgram("Too generous", "USD", 2000, 1000, 0);
+        var program = field switch
         {
-            ["name"] = "Too generous", ["currency"] = "USD", ["referrerReward"] = 2000, ["refereeReward"] = 1000, ["minimumOrderAmount"] = 0,
+            "referrerReward" => valid with { ReferrerReward = long.MaxValue },
+            "refereeReward" => valid with { RefereeReward = TooMuch },
+            _ => valid with { MinimumOrderAmount = TooMuch },
         };
-        body[field] = field == "referrerReward" ? long.MaxValue : TooMuch;
         using var admin = Api.Admin();
 
-        var problem = await (await admin.PostAsync("/v1/programs", body)).ExpectProblemAsync(HttpStatusCode.BadRequest, "validation_failed");
+        var problem = await admin.Programs.CreateProgramAsync(program).Refused(HttpStatusCode.BadRequest, "validation_failed");
 
-        Assert.That(problem.GetProperty("errors").TryGetProperty(field, out _), Is.True, problem.ToString());
+        Assert.That(problem.Errors, Does.ContainKey(field));
     }
 
     [Test]
@@ -146,12 +135,9 @@ public sealed class InputRuleTests
         var (_, _, friend, _) = await Scenario.RewardedPairAsync();
         using var merchant = Api.Merchant();
 
-        await (await merchant.PostAsync($"/v1/redemptions/{redemption.Str("id")}/qualify", new { orderId = "huge", orderAmount = TooMuch }))
-            .ExpectProblemAsync(HttpStatusCode.BadRequest, "validation_failed");
-        await (await merchant.PostAsync($"/v1/customers/{friend}/spends", new { amount = TooMuch, currency = "USD", orderId = "huge" }))
-            .ExpectProblemAsync(HttpStatusCode.BadRequest, "validation_failed");
-        await (await merchant.PostAsync($"/v1/redemptions/{redemption.Str("id")}/qualify", new { orderId = "max", orderAmount = TooMuch - 1 }))
-            .ExpectAsync(HttpStatusCode.OK);
+        await merchant.Redemptions.QualifyAsync(redemption.Id, "huge", TooMuch).Refused(HttpStatusCode.BadRequest, "validation_failed");
+        await merchant.Credits.SpendAsync(friend, TooMuch, "huge").Refused(HttpStatusCode.BadRequest, "validation_failed");
+        await merchant.Redemptions.QualifyAsync(redemption.Id, "max", TooMuch - 1).Ok();
     }
 
     [Test]
@@ -160,8 +146,7 @@ public sealed class InputRuleTests
         var (_, _, friend, _) = await Scenario.RewardedPairAsync();
         using var merchant = Api.Merchant();
 
-        await (await merchant.PostAsync($"/v1/customers/{friend}/spends", new { amount = 1, currency = "USD", orderId = new string('o', 65) }))
-            .ExpectProblemAsync(HttpStatusCode.BadRequest, "validation_failed");
+        await merchant.Credits.SpendAsync(friend, 1, new string('o', 65)).Refused(HttpStatusCode.BadRequest, "validation_failed");
     }
 
     [TestCase("shop\u0000one")]
@@ -169,13 +154,12 @@ public sealed class InputRuleTests
     public async Task A_token_subject_the_database_could_refuse_still_scopes_idempotency_keys(string subject)
     {
         var (_, _, friend, _) = await Scenario.RewardedPairAsync(refereeReward: 1000);
-        using var shop = Api.Client(Tokens.For("merchant", subject));
-        var body = new { amount = 100, currency = "USD", orderId = "odd-subject" };
+        using var shop = Api.As(Tokens.For("merchant", subject));
 
-        var first = await (await shop.PostAsync($"/v1/customers/{friend}/spends", body, "odd-subject-key")).ExpectAsync(HttpStatusCode.Created);
-        var again = await (await shop.PostAsync($"/v1/customers/{friend}/spends", body, "odd-subject-key")).ExpectAsync(HttpStatusCode.Created);
+        var first = await shop.Credits.SpendAsync(friend, 100, "odd-subject", idempotencyKey: "odd-subject-key").Created();
+        var again = await shop.Credits.SpendAsync(friend, 100, "odd-subject", idempotencyKey: "odd-subject-key").Created();
 
-        Assert.That(again.Str("id"), Is.EqualTo(first.Str("id")));
+        Assert.That(again.Id, Is.EqualTo(first.Id));
         Assert.That(await Scenario.BalanceAsync(friend), Is.EqualTo((900L, 0L)));
     }
 

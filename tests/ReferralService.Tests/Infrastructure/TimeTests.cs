@@ -1,5 +1,4 @@
 using System.Data.SqlTypes;
-using System.Net;
 using ReferralService.Data;
 using ReferralService.Infrastructure;
 using ReferralService.Tests.Support;
@@ -28,8 +27,7 @@ public sealed class TimeTests
         using var admin = Api.Admin();
         var program = await Scenario.NewProgramAsync();
 
-        var read = await (await admin.GetAsync($"/v1/programs/{program}")).ExpectAsync(HttpStatusCode.OK);
-        var createdAt = read.GetProperty("createdAt").GetDateTimeOffset();
+        var createdAt = (await admin.Programs.GetProgramAsync(program).Ok()).CreatedAt;
 
         Assert.That(createdAt.Offset, Is.EqualTo(TimeSpan.Zero), "ISO-8601 UTC, with its Z");
         Assert.That(createdAt, Is.EqualTo(DateTimeOffset.UtcNow).Within(TimeSpan.FromMinutes(2)));

@@ -102,12 +102,10 @@ public sealed class AuthTests
         var (program, referrer, friend, redemption) = await Scenario.RewardedPairAsync();
         using var finance = Api.Finance();
 
-        await (await finance.GetAsync($"/v1/programs/{program}")).ExpectAsync(HttpStatusCode.OK);
-        await (await finance.GetAsync($"/v1/redemptions/{redemption}")).ExpectAsync(HttpStatusCode.OK);
-        await (await finance.PostAsync("/v1/redemptions", new { code = "ABCDEFGHJK", customerId = "x" }))
-            .ExpectProblemAsync(HttpStatusCode.Forbidden, "forbidden");
-        await (await finance.PostAsync($"/v1/customers/{friend}/spends", new { amount = 1, currency = "USD", orderId = "o1" }))
-            .ExpectProblemAsync(HttpStatusCode.Forbidden, "forbidden");
+        await finance.Programs.GetProgramAsync(program).Ok();
+        await finance.Redemptions.GetRedemptionAsync(redemption).Ok();
+        await finance.Redemptions.RedeemAsync("ABCDEFGHJK", "x").Refused(HttpStatusCode.Forbidden, "forbidden");
+        await finance.Credits.SpendAsync(friend, 1, "o1").Refused(HttpStatusCode.Forbidden, "forbidden");
         Assert.That(referrer, Is.Not.EqualTo(friend));
     }
 
@@ -115,29 +113,26 @@ public sealed class AuthTests
     public async Task A_customer_sees_only_their_own_data_and_others_look_absent()
     {
         var (program, referrer, friend, _) = await Scenario.RewardedPairAsync();
-        using var customer = Api.Client(Tokens.Customer(friend));
+        using var customer = Api.As(Tokens.Customer(friend));
 
-        var own = await (await customer.GetAsync($"/v1/customers/{friend}/balance")).ExpectAsync(HttpStatusCode.OK);
-        Assert.That(own.GetProperty("balances")[0].Long("available"), Is.EqualTo(1000));
-        await (await customer.GetAsync($"/v1/customers/{friend}/transactions")).ExpectAsync(HttpStatusCode.OK);
-        await (await customer.PutAsync($"/v1/programs/{program}/customers/{friend}/referral-code", null)).ExpectAsync(HttpStatusCode.Created);
+        var own = await customer.Credits.GetBalanceAsync(friend).Ok();
+        Assert.That(own.Balances[0].Available, Is.EqualTo(1000));
+        await customer.Credits.ListTransactionsAsync(friend).Ok();
+        await customer.Codes.GetOrCreateCodeAsync(program, friend).Created();
 
-        await (await customer.GetAsync($"/v1/customers/{referrer}/balance")).ExpectProblemAsync(HttpStatusCode.NotFound, "not_found");
-        await (await customer.GetAsync($"/v1/customers/{referrer}/transactions")).ExpectProblemAsync(HttpStatusCode.NotFound, "not_found");
-        await (await customer.PutAsync($"/v1/programs/{program}/customers/{referrer}/referral-code", null))
-            .ExpectProblemAsync(HttpStatusCode.NotFound, "not_found");
+        await customer.Credits.GetBalanceAsync(referrer).Refused(HttpStatusCode.NotFound, "not_found");
+        await customer.Credits.ListTransactionsAsync(referrer).Refused(HttpStatusCode.NotFound, "not_found");
+        await customer.Codes.GetOrCreateCodeAsync(program, referrer).Refused(HttpStatusCode.NotFound, "not_found");
     }
 
     [Test]
     public async Task A_customer_cannot_act_as_a_merchant()
     {
         var (_, _, friend, redemption) = await Scenario.RewardedPairAsync();
-        using var customer = Api.Client(Tokens.Customer(friend));
+        using var customer = Api.As(Tokens.Customer(friend));
 
-        await (await customer.PostAsync($"/v1/customers/{friend}/spends", new { amount = 1, currency = "USD", orderId = "o1" }))
-            .ExpectProblemAsync(HttpStatusCode.Forbidden, "forbidden");
-        await (await customer.PostAsync($"/v1/redemptions/{redemption}/reverse", new { reason = "mine" }))
-            .ExpectProblemAsync(HttpStatusCode.Forbidden, "forbidden");
-        await (await customer.GetAsync("/v1/reports/trial-balance")).ExpectProblemAsync(HttpStatusCode.Forbidden, "forbidden");
+        await customer.Credits.SpendAsync(friend, 1, "o1").Refused(HttpStatusCode.Forbidden, "forbidden");
+        await customer.Redemptions.ReverseAsync(redemption, "mine").Refused(HttpStatusCode.Forbidden, "forbidden");
+        await customer.Reports.TrialBalanceAsync().Refused(HttpStatusCode.Forbidden, "forbidden");
     }
 }

@@ -8,21 +8,21 @@ public sealed class ErrorShapeTests
     [Test]
     public async Task An_unknown_route_is_a_not_found_problem()
     {
-        using var merchant = Api.Merchant();
+        using var merchant = Api.Client(Tokens.Merchant);
         await (await merchant.GetAsync("/v1/nothing-here")).ExpectProblemAsync(HttpStatusCode.NotFound, "not_found");
     }
 
     [Test]
     public async Task A_wrong_method_is_a_method_not_allowed_problem()
     {
-        using var admin = Api.Admin();
+        using var admin = Api.Client(Tokens.Admin);
         await (await admin.DeleteAsync($"/v1/programs/{Guid.NewGuid()}")).ExpectProblemAsync(HttpStatusCode.MethodNotAllowed, "method_not_allowed");
     }
 
     [Test]
     public async Task A_body_that_is_not_json_is_an_unsupported_media_type_problem()
     {
-        using var admin = Api.Admin();
+        using var admin = Api.Client(Tokens.Admin);
         using var content = new StringContent("name=x", System.Text.Encoding.UTF8, "application/x-www-form-urlencoded");
         await (await admin.PostAsync("/v1/programs", content)).ExpectProblemAsync(HttpStatusCode.UnsupportedMediaType, "unsupported_media_type");
     }
@@ -30,7 +30,7 @@ public sealed class ErrorShapeTests
     [Test]
     public async Task A_malformed_id_in_the_path_is_not_found()
     {
-        using var merchant = Api.Merchant();
+        using var merchant = Api.Client(Tokens.Merchant);
         await (await merchant.GetAsync("/v1/redemptions/not-a-guid")).ExpectProblemAsync(HttpStatusCode.NotFound, "not_found");
     }
 
@@ -39,7 +39,7 @@ public sealed class ErrorShapeTests
     [TestCase("emoji-\u00e9")]
     public async Task A_malformed_customer_id_is_a_validation_problem(string customerId)
     {
-        using var finance = Api.Finance();
+        using var finance = Api.Client(Tokens.Finance);
         var response = await finance.GetAsync($"/v1/customers/{Uri.EscapeDataString(customerId)}/balance");
         await response.ExpectProblemAsync(HttpStatusCode.BadRequest, "validation_failed");
     }
@@ -48,7 +48,7 @@ public sealed class ErrorShapeTests
     public async Task An_invalid_body_is_a_validation_problem_whatever_the_client_accepts(
         [Values("application/xml", "text/html", "text/plain")] string accept)
     {
-        using var merchant = Api.Merchant();
+        using var merchant = Api.Client(Tokens.Merchant);
         merchant.DefaultRequestHeaders.Accept.ParseAdd(accept);
         var response = await merchant.PostAsync($"/v1/customers/{Api.NewCustomerId("c")}/spends", new { amount = 0, currency = "USD", orderId = "o1" });
         var problem = await response.ExpectProblemAsync(HttpStatusCode.BadRequest, "validation_failed");
@@ -59,7 +59,7 @@ public sealed class ErrorShapeTests
     public async Task A_malformed_body_is_a_validation_problem_whatever_the_client_accepts(
         [Values("application/xml", "text/html", "text/plain")] string accept)
     {
-        using var admin = Api.Admin();
+        using var admin = Api.Client(Tokens.Admin);
         admin.DefaultRequestHeaders.Accept.ParseAdd(accept);
         using var content = new StringContent("{\"name\":", System.Text.Encoding.UTF8, "application/json");
         await (await admin.PostAsync("/v1/programs", content)).ExpectProblemAsync(HttpStatusCode.BadRequest, "validation_failed");
@@ -84,7 +84,7 @@ public sealed class ErrorShapeTests
     public async Task Every_problem_has_a_type_and_a_title()
     {
         using var anonymous = Api.Client(null);
-        using var merchant = Api.Merchant();
+        using var merchant = Api.Client(Tokens.Merchant);
         var problems = new[]
         {
             await (await anonymous.GetAsync("/v1/reports/trial-balance")).ExpectProblemAsync(HttpStatusCode.Unauthorized, "unauthorized"),

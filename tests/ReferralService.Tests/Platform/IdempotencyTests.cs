@@ -10,15 +10,13 @@ public sealed class IdempotencyTests
     {
         var (_, _, friend, _) = await Scenario.RewardedPairAsync(refereeReward: 1000);
         using var merchant = Api.Merchant();
-        var body = new { amount = 100, currency = "USD", orderId = "idem-1" };
 
-        var first = await merchant.PostAsync($"/v1/customers/{friend}/spends", body, "key-spend-1");
-        var firstText = await first.Content.ReadAsStringAsync();
-        var second = await merchant.PostAsync($"/v1/customers/{friend}/spends", body, "key-spend-1");
+        var first = await merchant.Credits.SpendAsync(friend, 100, "idem-1", idempotencyKey: "key-spend-1");
+        var second = await merchant.Credits.SpendAsync(friend, 100, "idem-1", idempotencyKey: "key-spend-1");
 
-        Assert.That(first.StatusCode, Is.EqualTo(HttpStatusCode.Created));
-        Assert.That(second.StatusCode, Is.EqualTo(HttpStatusCode.Created));
-        Assert.That(await second.Content.ReadAsStringAsync(), Is.EqualTo(firstText));
+        Assert.That(first.Status, Is.EqualTo(HttpStatusCode.Created));
+        Assert.That(second.Status, Is.EqualTo(HttpStatusCode.Created));
+        Assert.That(second.Text, Is.EqualTo(first.Text));
         Assert.That(await Scenario.BalanceAsync(friend), Is.EqualTo((900L, 0L)));
     }
 
@@ -29,13 +27,14 @@ public sealed class IdempotencyTests
         var code = await Scenario.CodeForAsync(program, Api.NewCustomerId("alice"));
         var friend = Api.NewCustomerId("bob");
         var key = Guid.NewGuid().ToString();
-        var first = await Scenario.RedeemAsync(code, friend, key);
-        await Scenario.QualifyAsync(first.GetProperty("id").GetGuid());
+        using var merchant = Api.Merchant();
+        var first = await merchant.Redemptions.RedeemAsync(code, friend, key);
+        await Scenario.QualifyAsync(first.Created().Id);
 
-        var replay = await Scenario.RedeemAsync(code, friend, key);
+        var replay = await merchant.Redemptions.RedeemAsync(code, friend, key);
 
-        Assert.That(replay.Str("status"), Is.EqualTo("pending"));
-        Assert.That(replay.ToString(), Is.EqualTo(first.ToString()));
+        Assert.That(replay.Created().Status, Is.EqualTo("pending"));
+        Assert.That(replay.Text, Is.EqualTo(first.Text));
     }
 
     [Test]
@@ -43,13 +42,12 @@ public sealed class IdempotencyTests
     {
         var (_, _, friend, _) = await Scenario.RewardedPairAsync();
         using var merchant = Api.Merchant();
-        await (await merchant.PostAsync($"/v1/customers/{friend}/spends", new { amount = 100, currency = "USD", orderId = "k1" }, "key-reused"))
-            .ExpectAsync(HttpStatusCode.Created);
+        await merchant.Credits.SpendAsync(friend, 100, "k1", idempotencyKey: "key-reused").Created();
 
-        await (await merchant.PostAsync($"/v1/customers/{friend}/spends", new { amount = 200, currency = "USD", orderId = "k2" }, "key-reused"))
-            .ExpectProblemAsync(HttpStatusCode.UnprocessableEntity, "idempotency_key_reused");
-        await (await merchant.PostAsync($"/v1/redemptions/{Guid.NewGuid()}/reverse", new { reason = "x" }, "key-reused"))
-            .ExpectProblemAsync(HttpStatusCode.UnprocessableEntity, "idempotency_key_reused");
+        await merchant.Credits.SpendAsync(friend, 200, "k2", idempotencyKey: "key-reused")
+            .Refused(HttpStatusCode.UnprocessableEntity, "idempotency_key_reused");
+        await merchant.Redemptions.ReverseAsync(Guid.NewGuid(), "x", idempotencyKey: "key-reused")
+            .Refused(HttpStatusCode.UnprocessableEntity, "idempotency_key_reused");
         Assert.That(await Scenario.BalanceAsync(friend), Is.EqualTo((900L, 0L)));
     }
 
@@ -58,11 +56,10 @@ public sealed class IdempotencyTests
     {
         var (_, _, friend, _) = await Scenario.RewardedPairAsync(refereeReward: 1000);
         using var merchant = Api.Merchant();
-        var spends = $"/v1/customers/{friend}/spends";
         var old = $"old-{Guid.NewGuid():N}";
         var young = $"young-{Guid.NewGuid():N}";
-        await (await merchant.PostAsync(spends, new { amount = 100, currency = "USD", orderId = $"{old}-1" }, old)).ExpectAsync(HttpStatusCode.Created);
-        await (await merchant.PostAsync(spends, new { amount = 100, currency = "USD", orderId = $"{young}-1" }, young)).ExpectAsync(HttpStatusCode.Created);
+        await merchant.Credits.SpendAsync(friend, 100, $"{old}-1", idempotencyKey: old).Created();
+        await merchant.Credits.SpendAsync(friend, 100, $"{young}-1", idempotencyKey: young).Created();
 
         Task<long> KeysAsync(string key) => TestRun.Database.ScalarAsync<long>(
             "SELECT count(*) FROM idempotency_keys WHERE key = @key",
@@ -81,9 +78,9 @@ public sealed class IdempotencyTests
         Assert.That(await KeysAsync(young), Is.EqualTo(1), "a key younger than 24 h was purged");
 
         // The purged key is free again; the young one still refuses another request.
-        await (await merchant.PostAsync(spends, new { amount = 50, currency = "USD", orderId = $"{old}-2" }, old)).ExpectAsync(HttpStatusCode.Created);
-        await (await merchant.PostAsync(spends, new { amount = 50, currency = "USD", orderId = $"{young}-2" }, young))
-            .ExpectProblemAsync(HttpStatusCode.UnprocessableEntity, "idempotency_key_reused");
+        await merchant.Credits.SpendAsync(friend, 50, $"{old}-2", idempotencyKey: old).Created();
+        await merchant.Credits.SpendAsync(friend, 50, $"{young}-2", idempotencyKey: young)
+            .Refused(HttpStatusCode.UnprocessableEntity, "idempotency_key_reused");
         Assert.That(await Scenario.BalanceAsync(friend), Is.EqualTo((750L, 0L)));
     }
 
@@ -92,25 +89,22 @@ public sealed class IdempotencyTests
     {
         var (_, _, friend, _) = await Scenario.RewardedPairAsync(refereeReward: 1000);
         using var merchant = Api.Merchant();
-        var body = new { amount = 5000, currency = "USD", orderId = "big" };
-        await (await merchant.PostAsync($"/v1/customers/{friend}/spends", body, "key-refused"))
-            .ExpectProblemAsync(HttpStatusCode.UnprocessableEntity, "insufficient_credit");
+        await merchant.Credits.SpendAsync(friend, 5000, "big", idempotencyKey: "key-refused")
+            .Refused(HttpStatusCode.UnprocessableEntity, "insufficient_credit");
 
-        await (await merchant.PostAsync($"/v1/customers/{friend}/spends", body, "key-refused"))
-            .ExpectProblemAsync(HttpStatusCode.UnprocessableEntity, "insufficient_credit");
+        await merchant.Credits.SpendAsync(friend, 5000, "big", idempotencyKey: "key-refused")
+            .Refused(HttpStatusCode.UnprocessableEntity, "insufficient_credit");
     }
 
     [Test]
     public async Task Keys_belong_to_their_caller()
     {
         var (_, _, friend, _) = await Scenario.RewardedPairAsync(refereeReward: 1000);
-        using var one = Api.Client(Tokens.For("merchant", "shop-one"));
-        using var two = Api.Client(Tokens.For("merchant", "shop-two"));
+        using var one = Api.As(Tokens.For("merchant", "shop-one"));
+        using var two = Api.As(Tokens.For("merchant", "shop-two"));
 
-        await (await one.PostAsync($"/v1/customers/{friend}/spends", new { amount = 100, currency = "USD", orderId = "a" }, "shared-key"))
-            .ExpectAsync(HttpStatusCode.Created);
-        await (await two.PostAsync($"/v1/customers/{friend}/spends", new { amount = 100, currency = "USD", orderId = "b" }, "shared-key"))
-            .ExpectAsync(HttpStatusCode.Created);
+        await one.Credits.SpendAsync(friend, 100, "a", idempotencyKey: "shared-key").Created();
+        await two.Credits.SpendAsync(friend, 100, "b", idempotencyKey: "shared-key").Created();
 
         Assert.That(await Scenario.BalanceAsync(friend), Is.EqualTo((800L, 0L)));
     }
@@ -119,22 +113,20 @@ public sealed class IdempotencyTests
     public async Task An_over_long_key_is_a_validation_problem()
     {
         using var admin = Api.Admin();
-        var response = await admin.PostAsync("/v1/programs",
-            new { name = "p", currency = "USD", referrerReward = 1, refereeReward = 1, minimumOrderAmount = 0 }, new string('k', 256));
-        await response.ExpectProblemAsync(HttpStatusCode.BadRequest, "validation_failed");
+        await admin.Programs.CreateProgramAsync(new NewProgram("p", "USD", 1, 1, 0), idempotencyKey: new string('k', 256))
+            .Refused(HttpStatusCode.BadRequest, "validation_failed");
     }
 
     [Test]
     public async Task A_caller_with_a_very_long_subject_still_gets_idempotency()
     {
         var (_, _, friend, _) = await Scenario.RewardedPairAsync(refereeReward: 1000);
-        using var merchant = Api.Client(Tokens.For("merchant", new string('m', 500)));
-        var body = new { amount = 100, currency = "USD", orderId = "long-sub" };
+        using var merchant = Api.As(Tokens.For("merchant", new string('m', 500)));
 
-        var first = await (await merchant.PostAsync($"/v1/customers/{friend}/spends", body, "long-sub-key")).ExpectAsync(HttpStatusCode.Created);
-        var again = await (await merchant.PostAsync($"/v1/customers/{friend}/spends", body, "long-sub-key")).ExpectAsync(HttpStatusCode.Created);
+        var first = await merchant.Credits.SpendAsync(friend, 100, "long-sub", idempotencyKey: "long-sub-key").Created();
+        var again = await merchant.Credits.SpendAsync(friend, 100, "long-sub", idempotencyKey: "long-sub-key").Created();
 
-        Assert.That(again.Str("id"), Is.EqualTo(first.Str("id")));
+        Assert.That(again.Id, Is.EqualTo(first.Id));
         Assert.That(await Scenario.BalanceAsync(friend), Is.EqualTo((900L, 0L)));
     }
 }

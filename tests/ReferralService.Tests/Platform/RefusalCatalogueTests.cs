@@ -88,14 +88,13 @@ public sealed partial class RefusalCatalogueTests
     {
         var (_, _, friend, _) = await Scenario.RewardedPairAsync();
         using var merchant = Api.Merchant();
-        await (await merchant.PostAsync($"/v1/customers/{friend}/spends", new { amount = 300, currency = "USD", orderId = "cat-1" })).ExpectAsync(HttpStatusCode.Created);
+        await merchant.Credits.SpendAsync(friend, 300, "cat-1").Created();
 
-        var problem = await (await merchant.PostAsync($"/v1/customers/{friend}/spends", new { amount = 400, currency = "USD", orderId = "cat-1" }))
-            .ExpectProblemAsync(HttpStatusCode.Conflict, Refusals.DuplicateOrder.Code);
+        var problem = await merchant.Credits.SpendAsync(friend, 400, "cat-1").Refused(HttpStatusCode.Conflict, Refusals.DuplicateOrder.Code);
 
-        Assert.That(problem.Str("title"), Is.EqualTo(Refusals.DuplicateOrder.Title));
+        Assert.That(problem.Title, Is.EqualTo(Refusals.DuplicateOrder.Title));
     }
 }
 
 [Procedure("test_stray_status", ProcedureKind.Lookup)]
-internal sealed record StrayStatusCall(Guid Id) : IProcedureCall<ReferralService.Programs.ProgramRow>;
+internal sealed record StrayStatusCall(Guid Id) : IProcedureCall<Outcome<ReferralService.Programs.ProgramRow>>;

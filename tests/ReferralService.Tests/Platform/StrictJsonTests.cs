@@ -48,7 +48,7 @@ public sealed class StrictJsonTests
     /// <summary>Posts the JSON text as an admin and expects a 400 validation_failed whose only error names the field.</summary>
     private static async Task RefusedAsync(string path, string json, string field)
     {
-        using var admin = Api.Admin();
+        using var admin = Api.Client(Tokens.Admin);
         using var content = new StringContent(json, Encoding.UTF8, "application/json");
         var problem = await (await admin.PostAsync(path, content)).ExpectProblemAsync(HttpStatusCode.BadRequest, "validation_failed");
         Assert.That(problem.TryGetProperty("errors", out var errors), Is.True, problem.ToString());

@@ -1,4 +1,3 @@
-using System.Net.Http.Json;
 using System.Net;
 using ReferralService.Tests.Support;
 
@@ -12,21 +11,18 @@ public sealed class ProgramTests
     public async Task Creating_a_program_returns_it_active_and_readable()
     {
         using var admin = Api.Admin();
-        var created = await (await admin.PostAsync("/v1/programs", new
-        {
-            name = "Give 10, get 20", currency = "EUR", referrerReward = 2000, refereeReward = 1000, minimumOrderAmount = 2500, maxRewardsPerReferrer = 3,
-        })).ExpectAsync(HttpStatusCode.Created);
+        var created = await admin.Programs.CreateProgramAsync(new NewProgram("Give 10, get 20", "EUR", 2000, 1000, 2500, 3)).Created();
 
-        Assert.That(created.Str("status"), Is.EqualTo("active"));
+        Assert.That(created.Status, Is.EqualTo("active"));
         using var finance = Api.Finance();
-        var read = await (await finance.GetAsync($"/v1/programs/{created.Str("id")}")).ExpectAsync(HttpStatusCode.OK);
+        var read = await finance.Programs.GetProgramAsync(created.Id).Ok();
         Assert.Multiple(() =>
         {
-            Assert.That(read.Str("currency"), Is.EqualTo("EUR"));
-            Assert.That(read.Long("referrerReward"), Is.EqualTo(2000));
-            Assert.That(read.Long("refereeReward"), Is.EqualTo(1000));
-            Assert.That(read.Long("minimumOrderAmount"), Is.EqualTo(2500));
-            Assert.That(read.GetProperty("maxRewardsPerReferrer").GetInt32(), Is.EqualTo(3));
+            Assert.That(read.Currency, Is.EqualTo("EUR"));
+            Assert.That(read.ReferrerReward, Is.EqualTo(2000));
+            Assert.That(read.RefereeReward, Is.EqualTo(1000));
+            Assert.That(read.MinimumOrderAmount, Is.EqualTo(2500));
+            Assert.That(read.MaxRewardsPerReferrer, Is.EqualTo(3));
         });
     }
 
@@ -34,11 +30,10 @@ public sealed class ProgramTests
     public async Task An_invalid_program_is_refused_naming_the_bad_fields()
     {
         using var admin = Api.Admin();
-        var response = await admin.PostAsync("/v1/programs", new { name = "", currency = "usd", referrerReward = -5, refereeReward = 0, minimumOrderAmount = -1 });
+        var problem = await admin.Programs.CreateProgramAsync(new NewProgram("", "usd", -5, 0, -1))
+            .Refused(HttpStatusCode.BadRequest, "validation_failed");
 
-        var problem = await response.ExpectProblemAsync(HttpStatusCode.BadRequest, "validation_failed");
-        var fields = problem.GetProperty("errors").EnumerateObject().Select(p => p.Name).ToList();
-        Assert.That(fields, Is.SupersetOf(ProgramFields));
+        Assert.That(problem.Errors?.Keys, Is.SupersetOf(ProgramFields));
     }
 
     [TestCase("{\"name\":")]
@@ -49,9 +44,8 @@ public sealed class ProgramTests
     {
         using var admin = Api.Admin();
         using var content = new StringContent(body, System.Text.Encoding.UTF8, "application/json");
-        var response = await admin.PostAsync("/v1/programs", content);
 
-        await response.ExpectProblemAsync(HttpStatusCode.BadRequest, "validation_failed");
+        await admin.Programs.CreateProgramAsync(content).Refused(HttpStatusCode.BadRequest, "validation_failed");
     }
 
     [Test]
@@ -62,11 +56,10 @@ public sealed class ProgramTests
         using var admin = Api.Admin();
         using var merchant = Api.Merchant();
 
-        await (await admin.PatchAsJsonAsync($"/v1/programs/{program}", new { status = "paused" })).ExpectAsync(HttpStatusCode.OK);
-        var refused = await merchant.PostAsync("/v1/redemptions", new { code, customerId = Api.NewCustomerId("bob") });
-        await refused.ExpectProblemAsync(HttpStatusCode.UnprocessableEntity, "code_inactive");
+        await admin.Programs.UpdateProgramAsync(program, new(Status: "paused")).Ok();
+        await merchant.Redemptions.RedeemAsync(code, Api.NewCustomerId("bob")).Refused(HttpStatusCode.UnprocessableEntity, "code_inactive");
 
-        await (await admin.PatchAsJsonAsync($"/v1/programs/{program}", new { status = "active" })).ExpectAsync(HttpStatusCode.OK);
+        await admin.Programs.UpdateProgramAsync(program, new(Status: "active")).Ok();
         await Scenario.RedeemAsync(code, Api.NewCustomerId("bob"));
     }
 
@@ -75,11 +68,9 @@ public sealed class ProgramTests
     {
         var program = await Scenario.NewProgramAsync();
         using var admin = Api.Admin();
-        await (await admin.PatchAsJsonAsync($"/v1/programs/{program}", new { status = "ended" })).ExpectAsync(HttpStatusCode.OK);
+        await admin.Programs.UpdateProgramAsync(program, new(Status: "ended")).Ok();
 
-        var response = await admin.PatchAsJsonAsync($"/v1/programs/{program}", new { status = "active" });
-
-        await response.ExpectProblemAsync(HttpStatusCode.UnprocessableEntity, "invalid_state");
+        await admin.Programs.UpdateProgramAsync(program, new(Status: "active")).Refused(HttpStatusCode.UnprocessableEntity, "invalid_state");
     }
 
     [Test]
@@ -88,19 +79,17 @@ public sealed class ProgramTests
         var program = await Scenario.NewProgramAsync();
         using var admin = Api.Admin();
 
-        var updated = await (await admin.PatchAsJsonAsync($"/v1/programs/{program}", new { maxRewardsPerReferrer = 7, minimumOrderAmount = 100 }))
-            .ExpectAsync(HttpStatusCode.OK);
+        var updated = await admin.Programs.UpdateProgramAsync(program, new(MaxRewardsPerReferrer: 7, MinimumOrderAmount: 100)).Ok();
 
-        Assert.That(updated.GetProperty("maxRewardsPerReferrer").GetInt32(), Is.EqualTo(7));
-        Assert.That(updated.Long("minimumOrderAmount"), Is.EqualTo(100));
-        Assert.That(updated.Str("status"), Is.EqualTo("active"));
+        Assert.That(updated.MaxRewardsPerReferrer, Is.EqualTo(7));
+        Assert.That(updated.MinimumOrderAmount, Is.EqualTo(100));
+        Assert.That(updated.Status, Is.EqualTo("active"));
     }
 
     [Test]
     public async Task An_unknown_program_is_not_found()
     {
         using var merchant = Api.Merchant();
-        var response = await merchant.GetAsync($"/v1/programs/{Guid.NewGuid()}");
-        await response.ExpectProblemAsync(HttpStatusCode.NotFound, "not_found");
+        await merchant.Programs.GetProgramAsync(Guid.NewGuid()).Refused(HttpStatusCode.NotFound, "not_found");
     }
 }

@@ -16,10 +16,10 @@ public sealed class ConcurrencyTests
         using var merchant = Api.Merchant();
 
         var responses = await Task.WhenAll(Enumerable.Range(0, 40).Select(_ =>
-            merchant.PostAsync("/v1/redemptions", new { code, customerId = Api.NewCustomerId("friend") })));
+            merchant.Redemptions.RedeemAsync(code, Api.NewCustomerId("friend"))));
 
-        Assert.That(responses.Count(r => r.StatusCode == HttpStatusCode.Created), Is.EqualTo(limit));
-        Assert.That(responses.Count(r => r.StatusCode == HttpStatusCode.UnprocessableEntity), Is.EqualTo(40 - limit));
+        Assert.That(responses.Count(r => r.Status == HttpStatusCode.Created), Is.EqualTo(limit));
+        Assert.That(responses.Count(r => r.Status == HttpStatusCode.UnprocessableEntity), Is.EqualTo(40 - limit));
         Assert.That(await Scenario.BalanceAsync(alice), Is.EqualTo((0L, limit * 100L)));
         await Ledger.AssertSoundAsync();
     }
@@ -34,10 +34,10 @@ public sealed class ConcurrencyTests
         using var merchant = Api.Merchant();
 
         var responses = await Task.WhenAll(Enumerable.Range(0, 20).Select(_ =>
-            merchant.PostAsync("/v1/redemptions", new { code, customerId = friend }, "one-key-" + friend)));
-        var bodies = await Task.WhenAll(responses.Select(r => r.Content.ReadAsStringAsync()));
+            merchant.Redemptions.RedeemAsync(code, friend, "one-key-" + friend)));
+        var bodies = responses.Select(r => r.Text).ToList();
 
-        Assert.That(responses.Select(r => r.StatusCode), Is.All.EqualTo(HttpStatusCode.Created), string.Join("\n", bodies.Distinct()));
+        Assert.That(responses.Select(r => r.Status), Is.All.EqualTo(HttpStatusCode.Created), string.Join("\n", bodies.Distinct()));
         Assert.That(bodies.Distinct().Count(), Is.EqualTo(1));
         Assert.That(await Scenario.BalanceAsync(alice), Is.EqualTo((0L, 2000L)));
         Assert.That(await Scenario.BalanceAsync(friend), Is.EqualTo((0L, 1000L)));
@@ -51,10 +51,10 @@ public sealed class ConcurrencyTests
         using var merchant = Api.Merchant();
 
         var responses = await Task.WhenAll(Enumerable.Range(0, 30).Select(i =>
-            merchant.PostAsync($"/v1/customers/{friend}/spends", new { amount = 100, currency = "USD", orderId = $"race-{i}" })));
+            merchant.Credits.SpendAsync(friend, 100, $"race-{i}")));
 
-        Assert.That(responses.Count(r => r.StatusCode == HttpStatusCode.Created), Is.EqualTo(10));
-        Assert.That(responses.Count(r => r.StatusCode == HttpStatusCode.UnprocessableEntity), Is.EqualTo(20));
+        Assert.That(responses.Count(r => r.Status == HttpStatusCode.Created), Is.EqualTo(10));
+        Assert.That(responses.Count(r => r.Status == HttpStatusCode.UnprocessableEntity), Is.EqualTo(20));
         Assert.That(await Scenario.BalanceAsync(friend), Is.EqualTo((0L, 0L)));
         await Ledger.AssertSoundAsync();
     }
@@ -65,7 +65,7 @@ public sealed class ConcurrencyTests
         var customers = Enumerable.Range(0, 6).Select(i => Api.NewCustomerId($"c{i}")).ToArray();
         var programs = await Task.WhenAll(Enumerable.Range(0, 6).Select(_ => Scenario.NewProgramAsync(referrerReward: 10, refereeReward: 5)));
         using var merchant = Api.Merchant();
-        var work = new List<Task<HttpResponseMessage>>();
+        var work = new List<Task<Response<Redemption>>>();
         for (var p = 0; p < programs.Length; p++)
         {
             // In program p, customer i refers customer (i + p + 1) mod n: every pair meets in both directions.
@@ -78,18 +78,18 @@ public sealed class ConcurrencyTests
                     continue;
                 }
                 var code = await Scenario.CodeForAsync(programs[p], referrer);
-                work.Add(merchant.PostAsync("/v1/redemptions", new { code, customerId = friend }));
+                work.Add(merchant.Redemptions.RedeemAsync(code, friend));
             }
         }
 
         var responses = await Task.WhenAll(work);
-        var redemptions = await Task.WhenAll(responses.Where(r => r.StatusCode == HttpStatusCode.Created).Select(r => r.JsonAsync()));
+        var redemptions = responses.Where(r => r.Status == HttpStatusCode.Created).Select(r => r.Created()).ToList();
         var qualified = await Task.WhenAll(redemptions.Select(r =>
-            merchant.PostAsync($"/v1/redemptions/{r.Str("id")}/qualify", new { orderId = "o-" + r.Str("id")[..8], orderAmount = 100 })));
+            merchant.Redemptions.QualifyAsync(r.Id, "o-" + r.Id.ToString()[..8], 100)));
 
-        Assert.That(responses.Select(r => r.StatusCode), Is.All.EqualTo(HttpStatusCode.Created).Or.EqualTo(HttpStatusCode.UnprocessableEntity));
-        Assert.That(qualified.Select(r => r.StatusCode), Is.All.EqualTo(HttpStatusCode.OK));
-        Assert.That(redemptions, Has.Length.GreaterThan(0));
+        Assert.That(responses.Select(r => r.Status), Is.All.EqualTo(HttpStatusCode.Created).Or.EqualTo(HttpStatusCode.UnprocessableEntity));
+        Assert.That(qualified.Select(r => r.Status), Is.All.EqualTo(HttpStatusCode.OK));
+        Assert.That(redemptions, Has.Count.GreaterThan(0));
         await Ledger.AssertSoundAsync();
     }
 }

@@ -16,42 +16,36 @@ public sealed class LifecycleTests
 
         // Redeem: both sides pending.
         var redeemed = await Scenario.RedeemAsync(code, bob);
-        var id = redeemed.GetProperty("id").GetGuid();
-        Assert.That(redeemed.Str("status"), Is.EqualTo("pending"));
-        var rewards = redeemed.GetProperty("rewards").EnumerateArray().ToList();
-        Assert.That(rewards.Select(r => (r.Str("customerId"), r.Str("role"), r.Long("amount"), r.Str("status"))),
+        Assert.That(redeemed.Status, Is.EqualTo("pending"));
+        Assert.That(redeemed.Rewards.Select(r => (r.CustomerId, r.Role, r.Amount, r.Status)),
             Is.EquivalentTo(new[] { (alice, "referrer", 2000L, "pending"), (bob, "referee", 1000L, "pending") }));
         Assert.That(await Scenario.BalanceAsync(alice), Is.EqualTo((0L, 2000L)));
         Assert.That(await Scenario.BalanceAsync(bob), Is.EqualTo((0L, 1000L)));
 
         // Qualify: both posted.
-        var qualified = await Scenario.QualifyAsync(id, orderAmount: 3000, orderId: "first-order");
-        Assert.That(qualified.Str("status"), Is.EqualTo("rewarded"));
-        Assert.That(qualified.GetProperty("rewards").EnumerateArray().Select(r => r.Str("status")), Is.All.EqualTo("posted"));
+        var qualified = await Scenario.QualifyAsync(redeemed.Id, orderAmount: 3000, orderId: "first-order");
+        Assert.That(qualified.Status, Is.EqualTo("rewarded"));
+        Assert.That(qualified.Rewards.Select(r => r.Status), Is.All.EqualTo("posted"));
         Assert.That(await Scenario.BalanceAsync(alice), Is.EqualTo((2000L, 0L)));
         Assert.That(await Scenario.BalanceAsync(bob), Is.EqualTo((1000L, 0L)));
 
         // Spend, and undo the spend.
-        var spend = await (await merchant.PostAsync($"/v1/customers/{alice}/spends", new { amount = 1500, currency = "USD", orderId = "checkout-1" }))
-            .ExpectAsync(HttpStatusCode.Created);
-        Assert.That(spend.Long("balanceAfter"), Is.EqualTo(500));
-        var reversedSpend = await (await merchant.PostAsync($"/v1/spends/{spend.Str("id")}/reverse", new { }))
-            .ExpectAsync(HttpStatusCode.OK);
-        Assert.That(reversedSpend.Str("status"), Is.EqualTo("reversed"));
-        Assert.That(reversedSpend.Long("balanceAfter"), Is.EqualTo(2000));
+        var spend = await merchant.Credits.SpendAsync(alice, 1500, "checkout-1").Created();
+        Assert.That(spend.BalanceAfter, Is.EqualTo(500));
+        var reversedSpend = await merchant.Credits.ReverseSpendAsync(spend.Id).Ok();
+        Assert.That(reversedSpend.Status, Is.EqualTo("reversed"));
+        Assert.That(reversedSpend.BalanceAfter, Is.EqualTo(2000));
 
         // Refund: posted credit is reversed with new transfers.
-        var reversed = await (await merchant.PostAsync($"/v1/redemptions/{id}/reverse", new { reason = "order refunded" }))
-            .ExpectAsync(HttpStatusCode.OK);
-        Assert.That(reversed.Str("status"), Is.EqualTo("reversed"));
-        Assert.That(reversed.GetProperty("rewards").EnumerateArray().Select(r => (r.Str("status"), r.Long("shortfall"))),
-            Is.All.EqualTo(("reversed", 0L)));
+        var reversed = await merchant.Redemptions.ReverseAsync(redeemed.Id, "order refunded").Ok();
+        Assert.That(reversed.Status, Is.EqualTo("reversed"));
+        Assert.That(reversed.Rewards.Select(r => (r.Status, r.Shortfall)), Is.All.EqualTo(("reversed", (long?)0L)));
         Assert.That(await Scenario.BalanceAsync(alice), Is.EqualTo((0L, 0L)));
         Assert.That(await Scenario.BalanceAsync(bob), Is.EqualTo((0L, 0L)));
 
         using var finance = Api.Finance();
-        var read = await (await finance.GetAsync($"/v1/redemptions/{id}")).ExpectAsync(HttpStatusCode.OK);
-        Assert.That(read.Str("reversalReason"), Is.EqualTo("order refunded"));
+        var read = await finance.Redemptions.GetRedemptionAsync(redeemed.Id).Ok();
+        Assert.That(read.ReversalReason, Is.EqualTo("order refunded"));
         await Ledger.AssertSoundAsync();
     }
 
@@ -64,16 +58,13 @@ public sealed class LifecycleTests
         var redeemed = await Scenario.RedeemAsync(await Scenario.CodeForAsync(program, alice), bob);
         using var merchant = Api.Merchant();
 
-        var reversed = await (await merchant.PostAsync($"/v1/redemptions/{redeemed.Str("id")}/reverse", new { reason = "fraud" }))
-            .ExpectAsync(HttpStatusCode.OK);
+        var reversed = await merchant.Redemptions.ReverseAsync(redeemed.Id, "fraud").Ok();
 
-        Assert.That(reversed.GetProperty("rewards").EnumerateArray().Select(r => r.Str("status")), Is.All.EqualTo("voided"));
+        Assert.That(reversed.Rewards.Select(r => r.Status), Is.All.EqualTo("voided"));
         Assert.That(await Scenario.BalanceAsync(alice), Is.EqualTo((0L, 0L)));
         Assert.That(await Scenario.BalanceAsync(bob), Is.EqualTo((0L, 0L)));
-        await (await merchant.PostAsync($"/v1/redemptions/{redeemed.Str("id")}/qualify", new { orderId = "late", orderAmount = 100 }))
-            .ExpectProblemAsync(HttpStatusCode.UnprocessableEntity, "invalid_state");
-        await (await merchant.PostAsync($"/v1/redemptions/{redeemed.Str("id")}/reverse", new { reason = "again" }))
-            .ExpectProblemAsync(HttpStatusCode.UnprocessableEntity, "invalid_state");
+        await merchant.Redemptions.QualifyAsync(redeemed.Id, "late", 100).Refused(HttpStatusCode.UnprocessableEntity, "invalid_state");
+        await merchant.Redemptions.ReverseAsync(redeemed.Id, "again").Refused(HttpStatusCode.UnprocessableEntity, "invalid_state");
     }
 
     [Test]
@@ -81,13 +72,11 @@ public sealed class LifecycleTests
     {
         var (_, referrer, friend, redemption) = await Scenario.RewardedPairAsync(referrerReward: 2000, refereeReward: 1000);
         using var merchant = Api.Merchant();
-        await (await merchant.PostAsync($"/v1/customers/{friend}/spends", new { amount = 700, currency = "USD", orderId = "spent-it" }))
-            .ExpectAsync(HttpStatusCode.Created);
+        await merchant.Credits.SpendAsync(friend, 700, "spent-it").Created();
 
-        var reversed = await (await merchant.PostAsync($"/v1/redemptions/{redemption}/reverse", new { reason = "refund" }))
-            .ExpectAsync(HttpStatusCode.OK);
+        var reversed = await merchant.Redemptions.ReverseAsync(redemption, "refund").Ok();
 
-        var shortfalls = reversed.GetProperty("rewards").EnumerateArray().ToDictionary(r => r.Str("role"), r => r.Long("shortfall"));
+        var shortfalls = reversed.Rewards.ToDictionary(r => r.Role, r => r.Shortfall);
         Assert.That(shortfalls["referee"], Is.EqualTo(700));
         Assert.That(shortfalls["referrer"], Is.EqualTo(0));
         Assert.That(await Scenario.BalanceAsync(friend), Is.EqualTo((0L, 0L)), "never negative");
@@ -103,9 +92,8 @@ public sealed class LifecycleTests
         var code = await Scenario.CodeForAsync(program, alice);
         using var merchant = Api.Merchant();
 
-        var response = await merchant.PostAsync("/v1/redemptions", new { code, customerId = alice });
+        await merchant.Redemptions.RedeemAsync(code, alice).Refused(HttpStatusCode.UnprocessableEntity, "self_referral");
 
-        await response.ExpectProblemAsync(HttpStatusCode.UnprocessableEntity, "self_referral");
         Assert.That(await Scenario.BalanceAsync(alice), Is.EqualTo((0L, 0L)));
     }
 
@@ -118,9 +106,8 @@ public sealed class LifecycleTests
         var carolCode = await Scenario.CodeForAsync(program, Api.NewCustomerId("carol"));
         using var merchant = Api.Merchant();
 
-        var response = await merchant.PostAsync("/v1/redemptions", new { code = carolCode, customerId = bob });
+        await merchant.Redemptions.RedeemAsync(carolCode, bob).Refused(HttpStatusCode.UnprocessableEntity, "already_referred");
 
-        await response.ExpectProblemAsync(HttpStatusCode.UnprocessableEntity, "already_referred");
         Assert.That(await Scenario.BalanceAsync(bob), Is.EqualTo((0L, 1000L)));
     }
 
@@ -134,10 +121,9 @@ public sealed class LifecycleTests
         var first = await Scenario.RedeemAsync(code, Api.NewCustomerId("f1"));
         await Scenario.RedeemAsync(code, Api.NewCustomerId("f2"));
 
-        await (await merchant.PostAsync("/v1/redemptions", new { code, customerId = Api.NewCustomerId("f3") }))
-            .ExpectProblemAsync(HttpStatusCode.UnprocessableEntity, "referrer_cap_reached");
+        await merchant.Redemptions.RedeemAsync(code, Api.NewCustomerId("f3")).Refused(HttpStatusCode.UnprocessableEntity, "referrer_cap_reached");
 
-        await (await merchant.PostAsync($"/v1/redemptions/{first.Str("id")}/reverse", new { reason = "fraud" })).ExpectAsync(HttpStatusCode.OK);
+        await merchant.Redemptions.ReverseAsync(first.Id, "fraud").Ok();
         await Scenario.RedeemAsync(code, Api.NewCustomerId("f4"));
         Assert.That(await Scenario.BalanceAsync(alice), Is.EqualTo((0L, 4000L)));
     }
@@ -149,12 +135,11 @@ public sealed class LifecycleTests
         var redeemed = await Scenario.RedeemAsync(await Scenario.CodeForAsync(program, Api.NewCustomerId("a")), Api.NewCustomerId("b"));
         using var merchant = Api.Merchant();
 
-        var response = await merchant.PostAsync($"/v1/redemptions/{redeemed.Str("id")}/qualify", new { orderId = "small", orderAmount = 4999 });
+        await merchant.Redemptions.QualifyAsync(redeemed.Id, "small", 4999).Refused(HttpStatusCode.UnprocessableEntity, "order_below_minimum");
 
-        await response.ExpectProblemAsync(HttpStatusCode.UnprocessableEntity, "order_below_minimum");
         using var finance = Api.Finance();
-        var read = await (await finance.GetAsync($"/v1/redemptions/{redeemed.Str("id")}")).ExpectAsync(HttpStatusCode.OK);
-        Assert.That(read.Str("status"), Is.EqualTo("pending"));
+        var read = await finance.Redemptions.GetRedemptionAsync(redeemed.Id).Ok();
+        Assert.That(read.Status, Is.EqualTo("pending"));
     }
 
     [Test]
@@ -162,27 +147,23 @@ public sealed class LifecycleTests
     {
         var (_, _, friend, redemption) = await Scenario.RewardedPairAsync();
         using var merchant = Api.Merchant();
-        var read = await (await merchant.GetAsync($"/v1/redemptions/{redemption}")).ExpectAsync(HttpStatusCode.OK);
-        var orderId = read.Str("qualifyingOrderId");
+        var orderId = (await merchant.Redemptions.GetRedemptionAsync(redemption).Ok()).QualifyingOrderId;
+        Assert.That(orderId, Is.Not.Null);
 
-        var again = await (await merchant.PostAsync($"/v1/redemptions/{redemption}/qualify", new { orderId, orderAmount = 5000 })).ExpectAsync(HttpStatusCode.OK);
-        Assert.That(again.Str("status"), Is.EqualTo("rewarded"));
+        var again = await merchant.Redemptions.QualifyAsync(redemption, orderId!, 5000).Ok();
+        Assert.That(again.Status, Is.EqualTo("rewarded"));
         Assert.That(await Scenario.BalanceAsync(friend), Is.EqualTo((1000L, 0L)));
 
-        await (await merchant.PostAsync($"/v1/redemptions/{redemption}/qualify", new { orderId = "other", orderAmount = 5000 }))
-            .ExpectProblemAsync(HttpStatusCode.UnprocessableEntity, "invalid_state");
+        await merchant.Redemptions.QualifyAsync(redemption, "other", 5000).Refused(HttpStatusCode.UnprocessableEntity, "invalid_state");
     }
 
     [Test]
     public async Task Unknown_codes_and_redemptions_are_not_found()
     {
         using var merchant = Api.Merchant();
-        await (await merchant.PostAsync("/v1/redemptions", new { code = "NOSUCHCODE", customerId = "bob" }))
-            .ExpectProblemAsync(HttpStatusCode.NotFound, "code_not_found");
-        await (await merchant.PostAsync($"/v1/redemptions/{Guid.NewGuid()}/qualify", new { orderId = "o", orderAmount = 1 }))
-            .ExpectProblemAsync(HttpStatusCode.NotFound, "not_found");
-        await (await merchant.PostAsync($"/v1/redemptions/{Guid.NewGuid()}/reverse", new { reason = "r" }))
-            .ExpectProblemAsync(HttpStatusCode.NotFound, "not_found");
-        await (await merchant.GetAsync($"/v1/redemptions/{Guid.NewGuid()}")).ExpectProblemAsync(HttpStatusCode.NotFound, "not_found");
+        await merchant.Redemptions.RedeemAsync("NOSUCHCODE", "bob").Refused(HttpStatusCode.NotFound, "code_not_found");
+        await merchant.Redemptions.QualifyAsync(Guid.NewGuid(), "o", 1).Refused(HttpStatusCode.NotFound, "not_found");
+        await merchant.Redemptions.ReverseAsync(Guid.NewGuid(), "r").Refused(HttpStatusCode.NotFound, "not_found");
+        await merchant.Redemptions.GetRedemptionAsync(Guid.NewGuid()).Refused(HttpStatusCode.NotFound, "not_found");
     }
 }

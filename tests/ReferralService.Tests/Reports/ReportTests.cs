@@ -19,7 +19,7 @@ public sealed class ReportTests
         Assert.That(pending.PendingDebits - before.PendingDebits, Is.EqualTo(1000));
         Assert.That(pending.PendingCredits - before.PendingCredits, Is.EqualTo(1000));
 
-        await Scenario.QualifyAsync(redemption.GetProperty("id").GetGuid());
+        await Scenario.QualifyAsync(redemption.Id);
         var posted = await TotalsAsync(finance, currency);
         Assert.That(posted.PendingDebits, Is.EqualTo(before.PendingDebits));
         Assert.That(posted.PostedDebits - before.PostedDebits, Is.EqualTo(1000));
@@ -83,9 +83,8 @@ public sealed class ReportTests
         var (_, _, friend, redemption) = await Scenario.RewardedPairAsync(refereeReward: 1000);
         using (var merchant = Api.Merchant())
         {
-            await (await merchant.PostAsync($"/v1/customers/{friend}/spends", new { amount = 1000, currency = "USD", orderId = "gone" }))
-                .ExpectAsync(HttpStatusCode.Created);
-            await (await merchant.PostAsync($"/v1/redemptions/{redemption}/reverse", new { reason = "fraud" })).ExpectAsync(HttpStatusCode.OK);
+            await merchant.Credits.SpendAsync(friend, 1000, "gone").Created();
+            await merchant.Redemptions.ReverseAsync(redemption, "fraud").Ok();
         }
         await using var connection = new NpgsqlConnection(TestRun.Database.ConnectionString);
         await connection.OpenAsync();
@@ -145,10 +144,10 @@ public sealed class ReportTests
         }
 
         using var finance = Api.Finance();
-        var trial = await (await finance.GetAsync("/v1/reports/trial-balance")).ExpectAsync(HttpStatusCode.OK);
-        var xbb = trial.GetProperty("currencies").EnumerateArray().Single(c => c.Str("currency") == "XBB");
-        Assert.That(xbb.GetProperty("postedDebits").GetDecimal(), Is.GreaterThanOrEqualTo(2m * Half));
-        Assert.That(xbb.GetProperty("balanced").GetBoolean(), Is.True);
+        var trial = await finance.Reports.TrialBalanceAsync().Ok();
+        var xbb = trial.Currencies.Single(c => c.Currency == "XBB");
+        Assert.That(xbb.PostedDebits, Is.GreaterThanOrEqualTo(2m * Half));
+        Assert.That(xbb.Balanced, Is.True);
         await Ledger.AssertSoundAsync();
     }
 
@@ -156,9 +155,9 @@ public sealed class ReportTests
     public async Task Reports_are_for_finance_and_admins_only()
     {
         using var merchant = Api.Merchant();
-        await (await merchant.GetAsync("/v1/reports/trial-balance")).ExpectProblemAsync(HttpStatusCode.Forbidden, "forbidden");
+        await merchant.Reports.TrialBalanceAsync().Refused(HttpStatusCode.Forbidden, "forbidden");
         using var admin = Api.Admin();
-        await (await admin.GetAsync("/v1/reports/ledger-check")).ExpectAsync(HttpStatusCode.OK);
+        await admin.Reports.LedgerCheckAsync().Ok();
     }
 
     private static async Task AssertLedgerCheckFindsAsync(string invariant) =>
@@ -167,21 +166,13 @@ public sealed class ReportTests
     private static async Task<List<string>> LedgerCheckViolationsAsync()
     {
         using var finance = Api.Finance();
-        var check = await (await finance.GetAsync("/v1/reports/ledger-check")).ExpectAsync(HttpStatusCode.OK);
-        Assert.That(check.GetProperty("ok").GetBoolean(), Is.False);
-        return [.. check.GetProperty("violations").EnumerateArray().Select(v => v.Str("invariant"))];
+        var check = await finance.Reports.LedgerCheckAsync().Ok();
+        Assert.That(check.Ok, Is.False);
+        return [.. check.Violations.Select(v => v.Invariant)];
     }
 
-    private static async Task<(long PostedDebits, long PostedCredits, long PendingDebits, long PendingCredits)> TotalsAsync(HttpClient finance, string currency)
-    {
-        var trial = await (await finance.GetAsync("/v1/reports/trial-balance")).ExpectAsync(HttpStatusCode.OK);
-        foreach (var row in trial.GetProperty("currencies").EnumerateArray())
-        {
-            if (row.Str("currency") == currency)
-            {
-                return (row.Long("postedDebits"), row.Long("postedCredits"), row.Long("pendingDebits"), row.Long("pendingCredits"));
-            }
-        }
-        return (0, 0, 0, 0);
-    }
+    /// <summary>The trial balance's row for the currency; zeros before the currency has any transfer.</summary>
+    private static async Task<CurrencyTrialBalance> TotalsAsync(Caller finance, string currency) =>
+        (await finance.Reports.TrialBalanceAsync().Ok()).Currencies.SingleOrDefault(c => c.Currency == currency)
+        ?? new CurrencyTrialBalance(currency, 0, 0, 0, 0, Balanced: true);
 }

@@ -36,12 +36,7 @@ public sealed class CommitDropTests
         }
     }
 
-    private HttpClient Merchant()
-    {
-        var client = service.CreateClient();
-        client.DefaultRequestHeaders.Authorization = new("Bearer", Tokens.Merchant);
-        return client;
-    }
+    private Caller Merchant() => service.As(Tokens.Merchant);
 
     [Test]
     public async Task A_keyed_request_whose_commit_answer_was_lost_is_retried_and_applied_once()
@@ -51,14 +46,13 @@ public sealed class CommitDropTests
         var drops = proxy.Drops;
 
         proxy.DropNextAnswerTo("spend_credit");
-        var response = await merchant.PostAsync($"/v1/customers/{friend}/spends", new { amount = 100, currency = "USD", orderId = "lost-answer" }, "lost-" + friend);
+        var spend = await merchant.Credits.SpendAsync(friend, 100, "lost-answer", idempotencyKey: "lost-" + friend).Created();
 
-        var spend = await response.ExpectAsync(HttpStatusCode.Created);
         Assert.That(proxy.Drops, Is.EqualTo(drops + 1), "the first answer was really lost");
         Assert.That(await Scenario.BalanceAsync(friend), Is.EqualTo((900L, 0L)));
 
-        var again = await merchant.PostAsync($"/v1/customers/{friend}/spends", new { amount = 100, currency = "USD", orderId = "lost-answer" }, "lost-" + friend);
-        Assert.That((await again.ExpectAsync(HttpStatusCode.Created)).Str("id"), Is.EqualTo(spend.Str("id")));
+        var again = await merchant.Credits.SpendAsync(friend, 100, "lost-answer", idempotencyKey: "lost-" + friend).Created();
+        Assert.That(again.Id, Is.EqualTo(spend.Id));
         Assert.That(await Scenario.BalanceAsync(friend), Is.EqualTo((900L, 0L)));
         await Ledger.AssertSoundAsync();
     }
@@ -68,15 +62,12 @@ public sealed class CommitDropTests
     {
         var (_, _, friend, _) = await Scenario.RewardedPairAsync(refereeReward: 1000);
         using var merchant = Merchant();
-        var body = new { amount = 100, currency = "USD", orderId = "lost-unkeyed" };
 
         proxy.DropNextAnswerTo("spend_credit");
-        var first = await merchant.PostAsync($"/v1/customers/{friend}/spends", body);
-        await first.ExpectProblemAsync(HttpStatusCode.ServiceUnavailable, "database_unavailable");
+        await merchant.Credits.SpendAsync(friend, 100, "lost-unkeyed").Refused(HttpStatusCode.ServiceUnavailable, "database_unavailable");
 
         // The client retries as told; the spend had committed, and the order's natural key finds it.
-        var retry = await merchant.PostAsync($"/v1/customers/{friend}/spends", body);
-        await retry.ExpectAsync(HttpStatusCode.OK);
+        await merchant.Credits.SpendAsync(friend, 100, "lost-unkeyed").Ok();
         Assert.That(await Scenario.BalanceAsync(friend), Is.EqualTo((900L, 0L)));
         await Ledger.AssertSoundAsync();
     }
@@ -91,9 +82,8 @@ public sealed class CommitDropTests
         using var merchant = Merchant();
 
         proxy.DropNextAnswerTo("redeem");
-        var response = await merchant.PostAsync("/v1/redemptions", new { code, customerId = bob }, "lost-redeem-" + bob);
+        await merchant.Redemptions.RedeemAsync(code, bob, "lost-redeem-" + bob).Created();
 
-        await response.ExpectAsync(HttpStatusCode.Created);
         Assert.That(await Scenario.BalanceAsync(alice), Is.EqualTo((0L, 2000L)));
         Assert.That(await Scenario.BalanceAsync(bob), Is.EqualTo((0L, 1000L)));
     }

@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using System.Text.Json;
 using ReferralService.Tests.Support;
 
 namespace ReferralService.Tests.Resilience;
@@ -31,53 +30,51 @@ internal sealed class LedgerModel
         }
     }
 
-    public void Redeemed(JsonElement redemption)
+    public void Redeemed(Redemption redemption)
     {
-        redemptions[redemption.GetProperty("id").GetGuid()] = "pending";
-        foreach (var reward in redemption.GetProperty("rewards").EnumerateArray())
+        redemptions[redemption.Id] = "pending";
+        foreach (var reward in redemption.Rewards)
         {
-            Add(reward.Str("customerId"), 0, reward.Long("amount"));
+            Add(reward.CustomerId, 0, reward.Amount);
         }
     }
 
-    public void Qualified(JsonElement redemption)
+    public void Qualified(Redemption redemption)
     {
-        redemptions[redemption.GetProperty("id").GetGuid()] = "rewarded";
-        foreach (var reward in redemption.GetProperty("rewards").EnumerateArray())
+        redemptions[redemption.Id] = "rewarded";
+        foreach (var reward in redemption.Rewards)
         {
-            Add(reward.Str("customerId"), reward.Long("amount"), -reward.Long("amount"));
+            Add(reward.CustomerId, reward.Amount, -reward.Amount);
         }
     }
 
-    public void Reversed(JsonElement redemption)
+    public void Reversed(Redemption redemption)
     {
-        redemptions[redemption.GetProperty("id").GetGuid()] = "reversed";
-        foreach (var reward in redemption.GetProperty("rewards").EnumerateArray())
+        redemptions[redemption.Id] = "reversed";
+        foreach (var reward in redemption.Rewards)
         {
-            var amount = reward.Long("amount");
-            if (reward.Str("status") == "voided")
+            if (reward.Status == "voided")
             {
-                Add(reward.Str("customerId"), 0, -amount);
+                Add(reward.CustomerId, 0, -reward.Amount);
             }
             else
             {
                 // Posted credit comes back as far as the balance allowed; the rest, the shortfall, is owed.
-                Add(reward.Str("customerId"), -amount, 0);
+                Add(reward.CustomerId, -reward.Amount, 0);
             }
         }
     }
 
-    public void Spent(JsonElement spend)
+    public void Spent(Spend spend)
     {
-        spends[spend.GetProperty("id").GetGuid()] = (spend.Str("customerId"), spend.Long("amount"), false);
-        Add(spend.Str("customerId"), -spend.Long("amount"), 0);
+        spends[spend.Id] = (spend.CustomerId, spend.Amount, false);
+        Add(spend.CustomerId, -spend.Amount, 0);
     }
 
-    public void SpendReversed(JsonElement spend)
+    public void SpendReversed(Spend spend)
     {
-        var id = spend.GetProperty("id").GetGuid();
-        spends[id] = spends[id] with { Reversed = true };
-        Add(spend.Str("customerId"), spend.Long("amount"), 0);
+        spends[spend.Id] = spends[spend.Id] with { Reversed = true };
+        Add(spend.CustomerId, spend.Amount, 0);
     }
 
     public Guid[] RedemptionsIn(string status) => [.. redemptions.Where(r => r.Value == status).Select(r => r.Key)];

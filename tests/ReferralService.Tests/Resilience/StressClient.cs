@@ -1,5 +1,4 @@
 using System.Net;
-using System.Text.Json;
 using ReferralService.Tests.Support;
 
 namespace ReferralService.Tests.Resilience;
@@ -9,7 +8,7 @@ namespace ReferralService.Tests.Resilience;
 /// balance reads on a shared pool of customers. Every write carries an Idempotency-Key; some are sent
 /// twice on purpose, and any 503 is retried (a write with the same key) until the answer is definitive.
 /// </summary>
-internal sealed class StressClient(HttpClient http, LedgerModel model, Random random, string[] codes, string[] customers, string runId)
+internal sealed class StressClient(Caller merchant, LedgerModel model, Random random, string[] codes, string[] customers, string runId)
 {
     private int sequence;
 
@@ -52,14 +51,15 @@ internal sealed class StressClient(HttpClient http, LedgerModel model, Random ra
     private async Task RedeemAsync(CancellationToken ct)
     {
         var friend = $"{runId}-f{Interlocked.Increment(ref sequence)}-{random.Next(1_000_000)}";
-        var (status, body) = await SendAsync("/v1/redemptions", new { code = codes[random.Next(codes.Length)], customerId = friend }, ct);
-        if (status == HttpStatusCode.Created)
+        var code = codes[random.Next(codes.Length)];
+        var response = await SendAsync($"redeem {code}", key => merchant.Redemptions.RedeemAsync(code, friend, key), ct);
+        if (response.Status == HttpStatusCode.Created)
         {
-            model.Redeemed(body);
+            model.Redeemed(response.Created());
         }
         else
         {
-            Expect(status, body, "referrer_cap_reached");
+            Expect(response, "referrer_cap_reached");
         }
     }
 
@@ -73,17 +73,18 @@ internal sealed class StressClient(HttpClient http, LedgerModel model, Random ra
         var id = pending[random.Next(pending.Length)];
         // A fresh order id per attempt: a second qualify of the same redemption must be refused, not replayed.
         var orderId = $"q{Interlocked.Increment(ref sequence)}-{random.Next(1_000_000)}";
-        var (status, body) = await SendAsync($"/v1/redemptions/{id}/qualify", new { orderId, orderAmount = 5000 }, ct);
-        if (status == HttpStatusCode.OK)
+        var response = await SendAsync($"qualify {id}", key => merchant.Redemptions.QualifyAsync(id, orderId, 5000, key), ct);
+        if (response.Status == HttpStatusCode.OK)
         {
-            if (body.Str("status") == "rewarded")
+            var redemption = response.Ok();
+            if (redemption.Status == "rewarded")
             {
-                model.Qualified(body);
+                model.Qualified(redemption);
             }
         }
         else
         {
-            Expect(status, body, "invalid_state"); // another client reversed or qualified it first
+            Expect(response, "invalid_state"); // another client reversed or qualified it first
         }
     }
 
@@ -95,14 +96,14 @@ internal sealed class StressClient(HttpClient http, LedgerModel model, Random ra
             return;
         }
         var id = candidates[random.Next(candidates.Length)];
-        var (status, body) = await SendAsync($"/v1/redemptions/{id}/reverse", new { reason = "stress refund" }, ct);
-        if (status == HttpStatusCode.OK)
+        var response = await SendAsync($"reverse {id}", key => merchant.Redemptions.ReverseAsync(id, "stress refund", key), ct);
+        if (response.Status == HttpStatusCode.OK)
         {
-            model.Reversed(body);
+            model.Reversed(response.Ok());
         }
         else
         {
-            Expect(status, body, "invalid_state");
+            Expect(response, "invalid_state");
         }
     }
 
@@ -112,14 +113,14 @@ internal sealed class StressClient(HttpClient http, LedgerModel model, Random ra
         var customer = holders.Length > 0 && random.Next(4) > 0 ? holders[random.Next(holders.Length)] : customers[random.Next(customers.Length)];
         var amount = 1 + random.Next(400);
         var orderId = $"{runId}-s{Interlocked.Increment(ref sequence)}-{random.Next(1_000_000)}";
-        var (status, body) = await SendAsync($"/v1/customers/{customer}/spends", new { amount, currency = "USD", orderId }, ct);
-        if (status == HttpStatusCode.Created)
+        var response = await SendAsync($"spend by {customer}", key => merchant.Credits.SpendAsync(customer, amount, orderId, idempotencyKey: key), ct);
+        if (response.Status == HttpStatusCode.Created)
         {
-            model.Spent(body);
+            model.Spent(response.Created());
         }
         else
         {
-            Expect(status, body, "insufficient_credit", "currency_mismatch");
+            Expect(response, "insufficient_credit", "currency_mismatch");
         }
     }
 
@@ -131,14 +132,14 @@ internal sealed class StressClient(HttpClient http, LedgerModel model, Random ra
             return;
         }
         var id = open[random.Next(open.Length)];
-        var (status, body) = await SendAsync($"/v1/spends/{id}/reverse", new { }, ct);
-        if (status == HttpStatusCode.OK)
+        var response = await SendAsync($"reverse spend {id}", key => merchant.Credits.ReverseSpendAsync(id, key), ct);
+        if (response.Status == HttpStatusCode.OK)
         {
-            model.SpendReversed(body);
+            model.SpendReversed(response.Ok());
         }
         else
         {
-            Expect(status, body, "invalid_state");
+            Expect(response, "invalid_state");
         }
     }
 
@@ -146,50 +147,44 @@ internal sealed class StressClient(HttpClient http, LedgerModel model, Random ra
     private async Task ReadBalanceAsync(CancellationToken ct)
     {
         var customer = customers[random.Next(customers.Length)];
-        var url = $"/v1/customers/{customer}/balance";
-        var (status, text) = await UntilDefinitiveAsync(() => http.GetAsync(url, ct), url, ct);
-        Assert.That(status, Is.EqualTo(HttpStatusCode.OK), text);
-        var balance = JsonDocument.Parse(text).RootElement;
-        Assert.That(balance.Str("customerId"), Is.EqualTo(customer), text);
-        Assert.That(balance.GetProperty("balances").EnumerateArray().All(b => b.GetProperty("available").GetInt64() >= 0), text);
+        var response = await UntilDefinitiveAsync(() => merchant.Credits.GetBalanceAsync(customer), $"balance of {customer}", ct);
+        var balance = response.Ok();
+        Assert.That(balance.CustomerId, Is.EqualTo(customer), response.Text);
+        Assert.That(balance.Balances.All(b => b.Available >= 0), response.Text);
     }
 
-    /// <summary>Sends until the answer is definitive; one request in five is sent a second time to check the replay.</summary>
-    private async Task<(HttpStatusCode Status, JsonElement Body)> SendAsync(string url, object body, CancellationToken ct)
+    /// <summary>Sends with a fresh key until the answer is definitive; one request in five is sent a second time to check the replay.</summary>
+    private async Task<Response<T>> SendAsync<T>(string what, Func<string, Task<Response<T>>> send, CancellationToken ct)
     {
         var key = $"{runId}-k{Interlocked.Increment(ref sequence)}-{random.Next(1_000_000)}";
-        var (status, text) = await UntilDefinitiveAsync(() => http.PostAsync(url, body, key), url, ct);
+        var response = await UntilDefinitiveAsync(() => send(key), what, ct);
         if (random.Next(5) == 0)
         {
-            var (againStatus, againText) = await UntilDefinitiveAsync(() => http.PostAsync(url, body, key), url, ct);
-            Assert.That((againStatus, againText), Is.EqualTo((status, text)), $"replay of {url} with key {key}");
+            var again = await UntilDefinitiveAsync(() => send(key), what, ct);
+            Assert.That((again.Status, again.Text), Is.EqualTo((response.Status, response.Text)), $"replay of {what} with key {key}");
         }
-        return (status, text.Length == 0 ? default : JsonDocument.Parse(text).RootElement.Clone());
+        return response;
     }
 
     /// <summary>Sends again (a write with the same key) while the service answers 503; never a 5xx otherwise.</summary>
-    private async Task<(HttpStatusCode, string)> UntilDefinitiveAsync(Func<Task<HttpResponseMessage>> send, string url, CancellationToken ct)
+    private async Task<Response<T>> UntilDefinitiveAsync<T>(Func<Task<Response<T>>> send, string what, CancellationToken ct)
     {
         var deadline = DateTime.UtcNow.AddSeconds(60);
         while (true)
         {
             Requests++;
-            using var response = await send();
-            var text = await response.Content.ReadAsStringAsync(ct);
-            if (response.StatusCode != HttpStatusCode.ServiceUnavailable)
+            var response = await send();
+            if (response.Status != HttpStatusCode.ServiceUnavailable)
             {
-                Assert.That((int)response.StatusCode, Is.LessThan(500), $"{url}: {text}");
-                return (response.StatusCode, text);
+                Assert.That((int)response.Status, Is.LessThan(500), $"{what}: {response.Text}");
+                return response;
             }
             Unavailable++;
-            Assert.That(DateTime.UtcNow, Is.LessThan(deadline), $"{url} stayed unavailable: {text}");
+            Assert.That(DateTime.UtcNow, Is.LessThan(deadline), $"{what} stayed unavailable: {response.Text}");
             await Task.Delay(100 + random.Next(200), ct);
         }
     }
 
-    private static void Expect(HttpStatusCode status, JsonElement body, params string[] codes)
-    {
-        Assert.That(status, Is.EqualTo(HttpStatusCode.UnprocessableEntity), body.ToString());
-        Assert.That(codes, Does.Contain(body.Str("code")), body.ToString());
-    }
+    private static void Expect<T>(Response<T> response, params string[] codes) =>
+        Assert.That(codes, Does.Contain(response.Refused(HttpStatusCode.UnprocessableEntity).Code), response.Text);
 }

@@ -1,4 +1,3 @@
-using System.Net;
 using ReferralService.Tests.Support;
 
 namespace ReferralService.Tests.Resilience;
@@ -58,10 +57,11 @@ public sealed class StressTests
         var referrers = Enumerable.Range(0, 12).Select(i => $"{runId}-r{i}").ToArray();
         var codes = await Task.WhenAll(referrers.Select(r => Scenario.CodeForAsync(program, r)));
         var model = new LedgerModel();
-        using var http = Api.Merchant();
+        var http = Api.Client(Tokens.Merchant);
         http.Timeout = TimeSpan.FromSeconds(90);
+        using var merchant = new Caller(http);
         var clients = Enumerable.Range(0, Clients)
-            .Select(i => new StressClient(http, model, new Random(seed + i), codes, referrers, $"{runId}-c{i}"))
+            .Select(i => new StressClient(merchant, model, new Random(seed + i), codes, referrers, $"{runId}-c{i}"))
             .ToArray();
 
         using var cts = new CancellationTokenSource(TimeSpan.FromMinutes(3));
@@ -77,7 +77,6 @@ public sealed class StressTests
     private static async Task AssertLedgerMatchesAsync(LedgerModel model, int seed)
     {
         Assert.That(model.Redemptions, Is.Not.Empty, $"seed {seed}: nothing was redeemed");
-        using var finance = Api.Finance();
         foreach (var (customer, expected) in model.Balances)
         {
             var (available, pending) = await Scenario.BalanceAsync(customer);

@@ -2,17 +2,29 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
-using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 
 namespace ReferralService.Tests.Support;
 
-/// <summary>HTTP helpers over the in-process service; every call carries a real signed token.</summary>
+/// <summary>Callers of the in-process service; every call carries a real signed token.</summary>
 internal static class Api
 {
+    public static Caller Admin() => As(Tokens.Admin);
+
+    public static Caller Merchant() => As(Tokens.Merchant);
+
+    public static Caller Finance() => As(Tokens.Finance);
+
+    /// <summary>A caller holding the token, through the typed feature clients.</summary>
+    public static Caller As(string token) => new(Client(token));
+
+    /// <summary>A caller of the given instance of the service.</summary>
+    public static Caller As(this WebApplicationFactory<Program> service, string token) => new(service.Client(token));
+
+    /// <summary>A raw client, for tests whose point is the HTTP itself (headers, malformed bodies, unknown routes).</summary>
     public static HttpClient Client(string? token) => ReferralService.Tests.TestRun.Service.Client(token);
 
-    /// <summary>A client of the given instance of the service, sending the token when there is one.</summary>
+    /// <summary>A raw client of the given instance of the service, sending the token when there is one.</summary>
     public static HttpClient Client(this WebApplicationFactory<Program> service, string? token)
     {
         var client = service.CreateClient();
@@ -28,12 +40,6 @@ internal static class Api
         new ServiceFactory(ReferralService.Tests.TestRun.Database, ReferralService.Tests.TestRun.Database.ConnectionString)
             .WithWebHostBuilder(builder => builder.UseSetting(key, value));
 
-    public static HttpClient Admin() => Client(Tokens.Admin);
-
-    public static HttpClient Merchant() => Client(Tokens.Merchant);
-
-    public static HttpClient Finance() => Client(Tokens.Finance);
-
     /// <summary>A customer id no other test uses.</summary>
     public static string NewCustomerId(string name) => $"{name}-{Guid.NewGuid():N}"[..Math.Min(64, name.Length + 13)];
 
@@ -46,9 +52,6 @@ internal static class Api
         }
         return await client.SendAsync(request);
     }
-
-    public static async Task<JsonElement> JsonAsync(this HttpResponseMessage response) =>
-        await response.Content.ReadFromJsonAsync<JsonElement>();
 
     /// <summary>The body of an expected status, or a failure that shows what came back instead.</summary>
     public static async Task<JsonElement> ExpectAsync(this HttpResponseMessage response, HttpStatusCode status)
@@ -68,6 +71,4 @@ internal static class Api
     }
 
     public static string Str(this JsonElement element, string property) => element.GetProperty(property).GetString()!;
-
-    public static long Long(this JsonElement element, string property) => element.GetProperty(property).GetInt64();
 }

@@ -1,5 +1,3 @@
-using System.Net;
-
 namespace ReferralService.Tests.Support;
 
 internal static class Ledger
@@ -8,9 +6,9 @@ internal static class Ledger
     public static async Task AssertSoundAsync()
     {
         using var finance = Api.Finance();
-        var check = await (await finance.GetAsync("/v1/reports/ledger-check")).ExpectAsync(HttpStatusCode.OK);
-        Assert.That(check.GetProperty("ok").GetBoolean(), Is.True, check.ToString());
-        var trial = await (await finance.GetAsync("/v1/reports/trial-balance")).ExpectAsync(HttpStatusCode.OK);
-        Assert.That(trial.GetProperty("balanced").GetBoolean(), Is.True, trial.ToString());
+        var check = await finance.Reports.LedgerCheckAsync().Ok();
+        Assert.That(check.Ok, Is.True, string.Join("\n", check.Violations));
+        var trial = await finance.Reports.TrialBalanceAsync().Ok();
+        Assert.That(trial.Balanced, Is.True, string.Join("\n", trial.Currencies));
     }
 }

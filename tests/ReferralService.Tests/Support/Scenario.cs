@@ -1,5 +1,4 @@
 using System.Net;
-using System.Text.Json;
 
 namespace ReferralService.Tests.Support;
 
@@ -10,39 +9,27 @@ internal static class Scenario
         long minimumOrderAmount = 0, int? maxRewardsPerReferrer = null, string currency = "USD")
     {
         using var admin = Api.Admin();
-        var response = await admin.PostAsync("/v1/programs", new
-        {
-            name = "Give 10, get 20",
-            currency,
-            referrerReward,
-            refereeReward,
-            minimumOrderAmount,
-            maxRewardsPerReferrer,
-        });
-        return (await response.ExpectAsync(HttpStatusCode.Created)).GetProperty("id").GetGuid();
+        var program = new NewProgram("Give 10, get 20", currency, referrerReward, refereeReward, minimumOrderAmount, maxRewardsPerReferrer);
+        return (await admin.Programs.CreateProgramAsync(program).Created()).Id;
     }
 
     public static async Task<string> CodeForAsync(Guid programId, string customerId)
     {
         using var merchant = Api.Merchant();
-        var response = await merchant.PutAsync($"/v1/programs/{programId}/customers/{customerId}/referral-code", null);
-        Assert.That(response.StatusCode, Is.AnyOf(HttpStatusCode.Created, HttpStatusCode.OK));
-        return (await response.JsonAsync()).Str("code");
+        var response = await merchant.Codes.GetOrCreateCodeAsync(programId, customerId);
+        return (response.Status == HttpStatusCode.OK ? response.Ok() : response.Created()).Code;
     }
 
-    public static async Task<JsonElement> RedeemAsync(string code, string friendId, string? idempotencyKey = null)
+    public static async Task<Redemption> RedeemAsync(string code, string friendId, string? idempotencyKey = null)
     {
         using var merchant = Api.Merchant();
-        var response = await merchant.PostAsync("/v1/redemptions", new { code, customerId = friendId }, idempotencyKey);
-        return await response.ExpectAsync(HttpStatusCode.Created);
+        return await merchant.Redemptions.RedeemAsync(code, friendId, idempotencyKey).Created();
     }
 
-    public static async Task<JsonElement> QualifyAsync(Guid redemptionId, long orderAmount = 5000, string? orderId = null)
+    public static async Task<Redemption> QualifyAsync(Guid redemptionId, long orderAmount = 5000, string? orderId = null)
     {
         using var merchant = Api.Merchant();
-        var response = await merchant.PostAsync($"/v1/redemptions/{redemptionId}/qualify",
-            new { orderId = orderId ?? "order-" + Guid.NewGuid().ToString("N")[..10], orderAmount });
-        return await response.ExpectAsync(HttpStatusCode.OK);
+        return await merchant.Redemptions.QualifyAsync(redemptionId, orderId ?? "order-" + Guid.NewGuid().ToString("N")[..10], orderAmount).Ok();
     }
 
     /// <summary>A referrer and a friend, both holding posted credit: (program, referrer, friend, redemption id).</summary>
@@ -53,31 +40,25 @@ internal static class Scenario
         var referrer = Api.NewCustomerId("referrer");
         var friend = Api.NewCustomerId("friend");
         var redemption = await RedeemAsync(await CodeForAsync(program, referrer), friend);
-        var id = redemption.GetProperty("id").GetGuid();
-        await QualifyAsync(id);
-        return (program, referrer, friend, id);
+        await QualifyAsync(redemption.Id);
+        return (program, referrer, friend, redemption.Id);
     }
 
     /// <summary>What a customer owes in one currency (a reversal's unsettled shortfall).</summary>
-    public static async Task<long> OwedAsync(string customerId, string currency = "USD")
-    {
-        using var finance = Api.Finance();
-        var body = await (await finance.GetAsync($"/v1/customers/{customerId}/balance")).ExpectAsync(HttpStatusCode.OK);
-        return body.GetProperty("balances").EnumerateArray().Where(b => b.Str("currency") == currency).Sum(b => b.Long("owed"));
-    }
+    public static async Task<long> OwedAsync(string customerId, string currency = "USD") =>
+        (await BalanceInAsync(customerId, currency)).Owed;
 
     /// <summary>(available, pending) in one currency.</summary>
     public static async Task<(long Available, long Pending)> BalanceAsync(string customerId, string currency = "USD")
     {
+        var balance = await BalanceInAsync(customerId, currency);
+        return (balance.Available, balance.Pending);
+    }
+
+    private static async Task<Balance> BalanceInAsync(string customerId, string currency)
+    {
         using var finance = Api.Finance();
-        var body = await (await finance.GetAsync($"/v1/customers/{customerId}/balance")).ExpectAsync(HttpStatusCode.OK);
-        foreach (var balance in body.GetProperty("balances").EnumerateArray())
-        {
-            if (balance.Str("currency") == currency)
-            {
-                return (balance.Long("available"), balance.Long("pending"));
-            }
-        }
-        return (0, 0);
+        var balances = await finance.Credits.GetBalanceAsync(customerId).Ok();
+        return balances.Balances.SingleOrDefault(b => b.Currency == currency) ?? new Balance(currency, 0, 0, 0);
     }
 }

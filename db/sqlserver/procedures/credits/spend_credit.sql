@@ -1,7 +1,7 @@
 -- Spends posted credit at checkout. Never overdraws: the debit is a guarded single-statement
 -- update on the customer's account row. One spend per order per customer (natural key).
 -- status 'existing': this order already has this very spend (a retry without a key).
--- Locks, in order: the (customer, order) key, then the customer's account.
+-- Locks, in order: the customer's account, then the new (customer, order) key (a lost race undoes the debit).
 CREATE OR ALTER PROCEDURE dbo.spend_credit
     @id               uniqueidentifier,
     @customer_id      nvarchar(64),
@@ -86,7 +86,9 @@ BEGIN
             SET @inserted = 1;
         END TRY
         BEGIN CATCH
+            -- Only the natural key is "exists"; any other duplicate (an id) is an error, as on PostgreSQL.
             IF ERROR_NUMBER() NOT IN (2601, 2627) OR XACT_STATE() <> 1
+               OR ERROR_MESSAGE() NOT LIKE N'%''spends_order_uq''%'
                 THROW;
         END CATCH;
         SET XACT_ABORT ON;

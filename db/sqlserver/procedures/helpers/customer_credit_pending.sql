@@ -39,7 +39,9 @@ BEGIN
             SET @id = CAST(SCOPE_IDENTITY() AS bigint);
         END TRY
         BEGIN CATCH
+            -- Only the natural key is "exists"; any other duplicate (an id) is an error, as on PostgreSQL.
             IF ERROR_NUMBER() NOT IN (2601, 2627) OR XACT_STATE() <> 1
+               OR ERROR_MESSAGE() NOT LIKE N'%''accounts_owner_uq''%'
                 THROW;
         END CATCH;
         SET XACT_ABORT ON;

@@ -1,6 +1,6 @@
-namespace ReferralService.Tests;
-
 using ReferralService.Tests.Support;
+
+namespace ReferralService.Tests;
 
 /// <summary>Owns the database and the service for the whole run; tests share them, never their data.</summary>
 [SetUpFixture]
