@@ -5,22 +5,15 @@ CREATE OR REPLACE FUNCTION create_program(
 RETURNS SETOF program_row
 LANGUAGE plpgsql AS $$
 DECLARE
-    v_state varchar;
     v_outcome text;
     v_funding bigint;
     v_result program_row;
 BEGIN
-    IF p_idempotency_key IS NOT NULL THEN
-        SELECT i.state, i.outcome INTO v_state, v_outcome
-        FROM idempotency_begin(p_caller_id, p_idempotency_key, 'create_program', p_request_hash) i;
-        IF v_state = 'replay' THEN
-            RETURN NEXT program_from_json(v_outcome);
-            RETURN;
-        ELSIF v_state = 'reused' THEN
-            v_result.status := 'idempotency_key_reused';
-            RETURN NEXT v_result;
-            RETURN;
-        END IF;
+    SELECT i.outcome INTO v_outcome
+    FROM idempotency_begin(p_caller_id, p_idempotency_key, 'create_program', p_request_hash) i;
+    IF v_outcome IS NOT NULL THEN
+        RETURN NEXT program_from_json(v_outcome);
+        RETURN;
     END IF;
 
     v_funding := system_account('funding', p_id::text, p_currency);

@@ -6,24 +6,17 @@ CREATE OR REPLACE FUNCTION redeem(
 RETURNS SETOF redemption_row
 LANGUAGE plpgsql AS $$
 DECLARE
-    v_state varchar;
     v_outcome text;
     v_code record;
     v_referrer_account bigint;
     v_referee_account bigint;
     v_result redemption_row;
 BEGIN
-    IF p_idempotency_key IS NOT NULL THEN
-        SELECT i.state, i.outcome INTO v_state, v_outcome
-        FROM idempotency_begin(p_caller_id, p_idempotency_key, 'redeem', p_request_hash) i;
-        IF v_state = 'replay' THEN
-            RETURN NEXT redemption_from_json(v_outcome);
-            RETURN;
-        ELSIF v_state = 'reused' THEN
-            v_result.status := 'idempotency_key_reused';
-            RETURN NEXT v_result;
-            RETURN;
-        END IF;
+    SELECT i.outcome INTO v_outcome
+    FROM idempotency_begin(p_caller_id, p_idempotency_key, 'redeem', p_request_hash) i;
+    IF v_outcome IS NOT NULL THEN
+        RETURN NEXT redemption_from_json(v_outcome);
+        RETURN;
     END IF;
 
     <<work>>

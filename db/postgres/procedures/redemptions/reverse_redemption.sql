@@ -9,7 +9,6 @@ CREATE OR REPLACE FUNCTION reverse_redemption(
 RETURNS SETOF redemption_row
 LANGUAGE plpgsql AS $$
 DECLARE
-    v_state varchar;
     v_outcome text;
     v_redemption redemptions%ROWTYPE;
     v_leg record;
@@ -21,17 +20,11 @@ DECLARE
     v_receivable bigint;
     v_result redemption_row;
 BEGIN
-    IF p_idempotency_key IS NOT NULL THEN
-        SELECT i.state, i.outcome INTO v_state, v_outcome
-        FROM idempotency_begin(p_caller_id, p_idempotency_key, 'reverse_redemption', p_request_hash) i;
-        IF v_state = 'replay' THEN
-            RETURN NEXT redemption_from_json(v_outcome);
-            RETURN;
-        ELSIF v_state = 'reused' THEN
-            v_result.status := 'idempotency_key_reused';
-            RETURN NEXT v_result;
-            RETURN;
-        END IF;
+    SELECT i.outcome INTO v_outcome
+    FROM idempotency_begin(p_caller_id, p_idempotency_key, 'reverse_redemption', p_request_hash) i;
+    IF v_outcome IS NOT NULL THEN
+        RETURN NEXT redemption_from_json(v_outcome);
+        RETURN;
     END IF;
 
     <<work>>
