@@ -53,7 +53,7 @@ public sealed class ReportTests
     [Test]
     public async Task The_ledger_check_finds_a_post_row_that_resolves_no_pending_transfer()
     {
-        // No foreign key guards pending_id any more (0002_lean_writes.sql): ledger_check must.
+        // No foreign key guards pending_id any more (0003_lean_writes.sql): ledger_check must.
         var (_, _, _, redemption) = await Scenario.RewardedPairAsync();
         async Task Repoint(string target)
         {

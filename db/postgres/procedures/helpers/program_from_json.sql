@@ -1,5 +1,5 @@
 -- A stored idempotency outcome back as a program_row.
--- PL/pgSQL so that its plan is cached for the session (see customer_credit_pending.sql).
+-- PL/pgSQL so that its plan is cached for the session (see add_to_account.sql).
 CREATE OR REPLACE FUNCTION program_from_json(p_outcome text)
 RETURNS program_row
 LANGUAGE plpgsql STABLE AS $$

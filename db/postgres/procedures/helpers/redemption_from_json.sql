@@ -1,5 +1,5 @@
 -- A stored idempotency outcome back as a redemption_row.
--- PL/pgSQL so that its plan is cached for the session (see customer_credit_pending.sql).
+-- PL/pgSQL so that its plan is cached for the session (see add_to_account.sql).
 CREATE OR REPLACE FUNCTION redemption_from_json(p_outcome text)
 RETURNS redemption_row
 LANGUAGE plpgsql STABLE AS $$

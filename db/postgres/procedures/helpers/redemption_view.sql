@@ -1,5 +1,5 @@
 -- A redemption as its result row (status 'ok'); all columns NULL when there is none.
--- PL/pgSQL so that its plan is cached for the session (see customer_credit_pending.sql).
+-- PL/pgSQL so that its plan is cached for the session (see add_to_account.sql).
 CREATE OR REPLACE FUNCTION redemption_view(p_id uuid)
 RETURNS redemption_row
 LANGUAGE plpgsql STABLE AS $$

@@ -1,5 +1,5 @@
 -- A spend as its result row (status 'ok'); all columns NULL when there is none.
--- PL/pgSQL so that its plan is cached for the session (see customer_credit_pending.sql).
+-- PL/pgSQL so that its plan is cached for the session (see add_to_account.sql).
 CREATE OR REPLACE FUNCTION spend_view(p_id uuid)
 RETURNS spend_row
 LANGUAGE plpgsql STABLE AS $$

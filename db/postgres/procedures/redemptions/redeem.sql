@@ -66,11 +66,11 @@ BEGIN
         END IF;
 
         IF v_code.owner_id < p_customer_id THEN
-            v_referrer_account := customer_credit_pending(v_code.owner_id, v_code.currency, v_code.referrer_reward);
-            v_referee_account := customer_credit_pending(p_customer_id, v_code.currency, v_code.referee_reward);
+            v_referrer_account := add_to_account('customer', v_code.owner_id, v_code.currency, v_code.referrer_reward, 0);
+            v_referee_account := add_to_account('customer', p_customer_id, v_code.currency, v_code.referee_reward, 0);
         ELSE
-            v_referee_account := customer_credit_pending(p_customer_id, v_code.currency, v_code.referee_reward);
-            v_referrer_account := customer_credit_pending(v_code.owner_id, v_code.currency, v_code.referrer_reward);
+            v_referee_account := add_to_account('customer', p_customer_id, v_code.currency, v_code.referee_reward, 0);
+            v_referrer_account := add_to_account('customer', v_code.owner_id, v_code.currency, v_code.referrer_reward, 0);
         END IF;
 
         INSERT INTO transfers (debit_account_id, credit_account_id, customer_account_id, amount, currency, phase, kind,

@@ -69,7 +69,7 @@ BEGIN
                 END IF;
                 v_shortfall := v_leg.amount - v_clawback;
                 IF v_shortfall > 0 THEN
-                    v_receivable := customer_owes(v_leg.owner_id, v_leg.currency, v_shortfall);
+                    v_receivable := add_to_account('receivable', v_leg.owner_id, v_leg.currency, 0, v_shortfall);
                     INSERT INTO transfers (debit_account_id, credit_account_id, customer_account_id, amount, currency,
                                            phase, kind, redemption_id, created_at)
                     VALUES (v_receivable, v_leg.debit_account_id, v_receivable, v_shortfall,

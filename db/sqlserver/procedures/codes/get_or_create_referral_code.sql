@@ -29,7 +29,7 @@ BEGIN
             ELSE
             BEGIN
                 -- Insert first on both unique keys (owner, code); a duplicate key means another call got
-                -- there first (XACT_ABORT OFF for this statement only, see customer_credit_pending). A
+                -- there first (XACT_ABORT OFF for this statement only, see add_to_account). A
                 -- concurrent call for this owner or candidate holds the key until it commits, so this waits
                 -- and then sees its row; range locks on the missing keys would make unrelated owners queue.
                 DECLARE @inserted int = 0;

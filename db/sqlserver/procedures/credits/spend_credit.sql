@@ -75,7 +75,7 @@ BEGIN
             GOTO work_done;
         END;
 
-        -- Insert first (XACT_ABORT OFF for this statement only, see customer_credit_pending): a concurrent
+        -- Insert first (XACT_ABORT OFF for this statement only, see add_to_account): a concurrent
         -- spend for this order holds its key until it commits, then this fails with a duplicate key, the
         -- debit is undone and the committed spend answers as above.
         DECLARE @inserted bit = 0;

@@ -2,7 +2,7 @@
 -- what the customer owes in that currency: min(owed, available) moves from the account to the
 -- customer's receivable, as a transfer. The caller has locked the account (its update did); the
 -- receivable is locked after it. No range lock on a missing receivable: only a reversal opens one, and
--- it locks this account first (dbo.customer_owes). Returns the available credit after settling in
+-- it locks this account first (dbo.add_to_account). Returns the available credit after settling in
 -- @available_after. Runs in the caller's transaction and leaves errors to its CATCH.
 CREATE OR ALTER PROCEDURE dbo.settle_receivable
     @account_id       bigint,

@@ -65,7 +65,7 @@ BEGIN
         END;
 
         -- One redemption per (program, referee): insert first, a duplicate key means "exists" (as
-        -- PostgreSQL's ON CONFLICT; XACT_ABORT OFF for this statement only, see customer_credit_pending).
+        -- PostgreSQL's ON CONFLICT; XACT_ABORT OFF for this statement only, see add_to_account).
         -- A concurrent redemption by the same referee holds that key until it commits, so this waits
         -- and then sees it; a range lock (UPDLOCK, HOLDLOCK on the missing key) would also make
         -- unrelated first-time referees queue. A retried call with the same id lands here too.
@@ -95,17 +95,17 @@ BEGIN
         -- Both customers' accounts in owner id order (binary, as ORDER BY a.owner_id elsewhere).
         IF @owner < @customer_id COLLATE Latin1_General_100_BIN2
         BEGIN
-            EXEC dbo.customer_credit_pending @customer_id = @owner, @currency = @currency,
-                @amount = @referrer_reward, @id = @referrer_account OUTPUT;
-            EXEC dbo.customer_credit_pending @customer_id = @customer_id, @currency = @currency,
-                @amount = @referee_reward, @id = @referee_account OUTPUT;
+            EXEC dbo.add_to_account @kind = 'customer', @owner_id = @owner, @currency = @currency,
+                @credits_pending = @referrer_reward, @debits_posted = 0, @now = @now, @id = @referrer_account OUTPUT;
+            EXEC dbo.add_to_account @kind = 'customer', @owner_id = @customer_id, @currency = @currency,
+                @credits_pending = @referee_reward, @debits_posted = 0, @now = @now, @id = @referee_account OUTPUT;
         END
         ELSE
         BEGIN
-            EXEC dbo.customer_credit_pending @customer_id = @customer_id, @currency = @currency,
-                @amount = @referee_reward, @id = @referee_account OUTPUT;
-            EXEC dbo.customer_credit_pending @customer_id = @owner, @currency = @currency,
-                @amount = @referrer_reward, @id = @referrer_account OUTPUT;
+            EXEC dbo.add_to_account @kind = 'customer', @owner_id = @customer_id, @currency = @currency,
+                @credits_pending = @referee_reward, @debits_posted = 0, @now = @now, @id = @referee_account OUTPUT;
+            EXEC dbo.add_to_account @kind = 'customer', @owner_id = @owner, @currency = @currency,
+                @credits_pending = @referrer_reward, @debits_posted = 0, @now = @now, @id = @referrer_account OUTPUT;
         END;
 
         INSERT INTO dbo.transfers (debit_account_id, credit_account_id, customer_account_id, amount, currency, phase, kind,

@@ -93,8 +93,8 @@ BEGIN
                 SET @shortfall = @leg_amount - @clawback;
                 IF @shortfall > 0
                 BEGIN
-                    EXEC dbo.customer_owes @customer_id = @leg_owner_id, @currency = @leg_currency,
-                        @amount = @shortfall, @now = @now, @id = @receivable OUTPUT;
+                    EXEC dbo.add_to_account @kind = 'receivable', @owner_id = @leg_owner_id, @currency = @leg_currency,
+                        @credits_pending = 0, @debits_posted = @shortfall, @now = @now, @id = @receivable OUTPUT;
                     INSERT INTO dbo.transfers (debit_account_id, credit_account_id, customer_account_id, amount,
                                                currency, phase, kind, redemption_id, created_at)
                     VALUES (@receivable, @leg_debit_account_id, @receivable, @shortfall,
