@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 using ReferralService.Auth;
+using ReferralService.Customers;
 using ReferralService.Infrastructure;
 
 namespace ReferralService.Codes;
@@ -17,7 +18,7 @@ internal static class CodeEndpoints
     public static void MapCodes(this IEndpointRouteBuilder app)
     {
         app.MapPut("/v1/programs/{programId:guid}/customers/{customerId}/referral-code", GetOrCreateReferralCode)
-            .WithTags("Codes").RequireAuthorization(Policies.CustomerCode)
+            .WithTags("Codes").RequireAuthorization(Policies.CustomerCode).ActsForCustomer()
             .WithName(nameof(GetOrCreateReferralCode)).Refuses(Refusals.ValidationFailed, Refusals.NotFound, Refusals.CodeInactive)
             .WithSummary("Get or create a customer's personal referral code: 201 the first time, 200 after, always the same code.");
 
@@ -28,17 +29,9 @@ internal static class CodeEndpoints
             .WithSummary("Would this code work for this customer? valid=false comes with the reason it would be refused.");
     }
 
-    private static async Task<Results<Created<ReferralCodeResponse>, Ok<ReferralCodeResponse>, ValidationProblem, ProblemHttpResult>>
-        GetOrCreateReferralCode(Guid programId, string customerId, CodeStore store, IOptions<ShareLinkOptions> links, HttpContext http, CancellationToken ct)
+    private static async Task<Results<Created<ReferralCodeResponse>, Ok<ReferralCodeResponse>, ProblemHttpResult>>
+        GetOrCreateReferralCode(Guid programId, string customerId, CodeStore store, IOptions<ShareLinkOptions> links, CancellationToken ct)
     {
-        if (!Inputs.IsCustomerId(customerId))
-        {
-            return Problems.Invalid(nameof(customerId), Inputs.CustomerIdRule);
-        }
-        if (!http.User.MayActFor(customerId))
-        {
-            return Problems.NotFound();
-        }
         // A drawn code may already belong to someone else (about once in 10^8): draw again. Five collisions in a
         // row mean the code space is nearly full, a server problem, never a client's refusal.
         for (var attempt = 1; ; attempt++)

@@ -65,9 +65,13 @@ BEGIN
         UPDATE @result SET balance_after = @balance;
 
     work_done:
-        SET @outcome = (SELECT * FROM @result FOR JSON PATH, WITHOUT_ARRAY_WRAPPER, INCLUDE_NULL_VALUES);
-        EXEC dbo.idempotency_finish @caller_id = @caller_id, @idempotency_key = @idempotency_key,
-            @operation = 'reverse_spend', @request_hash = @request_hash, @outcome = @outcome;
+        -- Only a keyed request stores its answer: no JSON is built for one without a key.
+        IF @idempotency_key IS NOT NULL
+        BEGIN
+            SET @outcome = (SELECT * FROM @result FOR JSON PATH, WITHOUT_ARRAY_WRAPPER, INCLUDE_NULL_VALUES);
+            EXEC dbo.idempotency_finish @caller_id = @caller_id, @idempotency_key = @idempotency_key,
+                @operation = 'reverse_spend', @request_hash = @request_hash, @outcome = @outcome;
+        END;
 
     done:
         COMMIT TRANSACTION;

@@ -41,9 +41,12 @@ BEGIN
                 @max_rewards_per_referrer, 'active', @funding, @now, @now);
         INSERT INTO @result SELECT * FROM dbo.program_view(@id);
 
-        SET @outcome = (SELECT * FROM @result FOR JSON PATH, WITHOUT_ARRAY_WRAPPER, INCLUDE_NULL_VALUES);
-        EXEC dbo.idempotency_finish @caller_id = @caller_id, @idempotency_key = @idempotency_key,
-            @operation = 'create_program', @request_hash = @request_hash, @outcome = @outcome;
+        IF @idempotency_key IS NOT NULL
+        BEGIN
+            SET @outcome = (SELECT * FROM @result FOR JSON PATH, WITHOUT_ARRAY_WRAPPER, INCLUDE_NULL_VALUES);
+            EXEC dbo.idempotency_finish @caller_id = @caller_id, @idempotency_key = @idempotency_key,
+                @operation = 'create_program', @request_hash = @request_hash, @outcome = @outcome;
+        END;
 
     done:
         COMMIT TRANSACTION;

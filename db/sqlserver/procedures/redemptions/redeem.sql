@@ -116,9 +116,13 @@ BEGIN
         INSERT INTO @result SELECT * FROM dbo.redemption_view(@id);
 
     work_done:
-        SET @outcome = (SELECT * FROM @result FOR JSON PATH, WITHOUT_ARRAY_WRAPPER, INCLUDE_NULL_VALUES);
-        EXEC dbo.idempotency_finish @caller_id = @caller_id, @idempotency_key = @idempotency_key,
-            @operation = 'redeem', @request_hash = @request_hash, @outcome = @outcome;
+        -- Only a keyed request stores its answer: no JSON is built for one without a key.
+        IF @idempotency_key IS NOT NULL
+        BEGIN
+            SET @outcome = (SELECT * FROM @result FOR JSON PATH, WITHOUT_ARRAY_WRAPPER, INCLUDE_NULL_VALUES);
+            EXEC dbo.idempotency_finish @caller_id = @caller_id, @idempotency_key = @idempotency_key,
+                @operation = 'redeem', @request_hash = @request_hash, @outcome = @outcome;
+        END;
 
     done:
         COMMIT TRANSACTION;
