@@ -23,7 +23,10 @@ internal sealed record ProgramResponse(
 /// <summary>A program as the program procedures answer (program_row after its status column).</summary>
 internal sealed record ProgramRow(
     Guid Id, string Name, string Currency, long ReferrerReward, long RefereeReward,
-    long MinimumOrderAmount, int? MaxRewardsPerReferrer, string ProgramStatus, DateTime CreatedAt, DateTime UpdatedAt)
+    long MinimumOrderAmount, int? MaxRewardsPerReferrer, string ProgramStatus, DateTime CreatedAt, DateTime UpdatedAt,
+    string Kind, string? OfferType, int? OfferPercentOff, long? OfferMaxDiscount, long? OfferAmount, long? CommissionAmount,
+    int? CommissionBasisPoints, long? CommissionMax, DateTime? StartsAt, DateTime? EndsAt, int? MaxRedemptionsPerCode,
+    int? MaxRedemptionsPerCustomer, bool NewCustomersOnly)
 {
     public ProgramResponse ToResponse() => new(Id, Name, Currency.Trim(), ReferrerReward, RefereeReward,
         MinimumOrderAmount, MaxRewardsPerReferrer, ProgramStatus, CreatedAt.AsUtc(), UpdatedAt.AsUtc());

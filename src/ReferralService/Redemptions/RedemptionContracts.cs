@@ -27,7 +27,7 @@ internal sealed record RedemptionRow(
     Guid Id, Guid ProgramId, string Code, string ReferrerId, string RefereeId, string? OrderId,
     string RedemptionStatus, string Currency, long ReferrerReward, long RefereeReward, long? ReferrerShortfall,
     long? RefereeShortfall, string? QualifyingOrderId, long? OrderAmount, string? ReversalReason,
-    DateTime CreatedAt, DateTime? QualifiedAt, DateTime? ReversedAt)
+    DateTime CreatedAt, DateTime? QualifiedAt, DateTime? ReversedAt, string Kind, long Discount)
 {
     public RedemptionResponse ToResponse()
     {

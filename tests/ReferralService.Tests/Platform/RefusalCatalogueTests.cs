@@ -41,7 +41,7 @@ public sealed partial class RefusalCatalogueTests
             await connection.OpenAsync();
             await using var create = new NpgsqlCommand(
                 "CREATE OR REPLACE FUNCTION test_stray_status(p_id uuid) RETURNS SETOF program_row LANGUAGE sql AS " +
-                "$$ SELECT ROW('made_up_refusal', NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL)::program_row $$", connection);
+                "$$ SELECT jsonb_populate_record(NULL::program_row, '{\"status\": \"made_up_refusal\"}') $$", connection);
             await create.ExecuteNonQueryAsync();
         }
         var db = TestRun.Service.Services.GetRequiredService<Db>();

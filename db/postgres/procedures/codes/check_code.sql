@@ -12,7 +12,8 @@ LANGUAGE sql STABLE AS $$
                     SELECT 1 FROM redemptions r WHERE r.program_id = p.id AND r.referee_id = p_customer_id)
                     THEN 'already_referred'
                 WHEN c.reward_count >= p.max_rewards_per_referrer THEN 'referrer_cap_reached'
-            END)::varchar(40)
+            END)::varchar(40),
+           NULL::varchar(10), NULL::bigint, NULL::bigint
     FROM (SELECT 1) AS one
     LEFT JOIN referral_codes c ON c.code = p_code
     LEFT JOIN programs p ON p.id = c.program_id;

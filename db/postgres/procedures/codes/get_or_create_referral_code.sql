@@ -8,7 +8,7 @@ DECLARE
     v_result referral_code_row;
 BEGIN
     SELECT 'ok', c.code, c.program_id, c.owner_id, false INTO v_result
-    FROM referral_codes c WHERE c.program_id = p_program_id AND c.owner_id = p_customer_id;
+    FROM referral_codes c WHERE c.program_id = p_program_id AND c.owner_id = p_customer_id AND c.source = 'personal';
     IF v_result.code IS NOT NULL THEN
         RETURN NEXT v_result;
         RETURN;
@@ -28,7 +28,7 @@ BEGIN
         ELSE
             -- Either a concurrent call created this owner's code, or the candidate is taken.
             SELECT 'ok', c.code, c.program_id, c.owner_id, false INTO v_result
-            FROM referral_codes c WHERE c.program_id = p_program_id AND c.owner_id = p_customer_id;
+            FROM referral_codes c WHERE c.program_id = p_program_id AND c.owner_id = p_customer_id AND c.source = 'personal';
             IF v_result.code IS NULL THEN
                 v_result.status := 'code_collision';
             END IF;

@@ -7,7 +7,10 @@ DECLARE
     v_row program_row;
 BEGIN
     SELECT 'ok', p.id, p.name, p.currency, p.referrer_reward, p.referee_reward,
-           p.minimum_order_amount, p.max_rewards_per_referrer, p.status, p.created_at, p.updated_at
+           p.minimum_order_amount, p.max_rewards_per_referrer, p.status, p.created_at, p.updated_at,
+           p.kind, p.offer_type, p.offer_percent_off, p.offer_max_discount, p.offer_amount, p.commission_amount,
+           p.commission_basis_points, p.commission_max, p.starts_at, p.ends_at, p.max_redemptions_per_code,
+           p.max_redemptions_per_customer, p.new_customers_only
     INTO v_row
     FROM programs p
     WHERE p.id = p_id;

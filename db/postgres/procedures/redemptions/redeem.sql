@@ -54,10 +54,10 @@ BEGIN
                                  referrer_reward, referee_reward, created_at)
         VALUES (p_id, v_code.id, p_code, v_code.owner_id, p_customer_id, p_order_id, 'pending', v_code.currency,
                 v_code.referrer_reward, v_code.referee_reward, now())
-        ON CONFLICT (program_id, referee_id) DO NOTHING
+        ON CONFLICT (program_id, referee_id) WHERE kind = 'referral' DO NOTHING
         RETURNING 'ok', id, program_id, code, referrer_id, referee_id, order_id, status, currency, referrer_reward,
                   referee_reward, referrer_shortfall, referee_shortfall, qualifying_order_id, order_amount,
-                  reversal_reason, created_at, qualified_at, reversed_at
+                  reversal_reason, created_at, qualified_at, reversed_at, kind, discount
         INTO v_result;
         IF NOT FOUND THEN
             UPDATE referral_codes c SET reward_count = c.reward_count - 1 WHERE c.code = p_code;

@@ -28,7 +28,7 @@ BEGIN
             SET @reason = 'already_referred';
         ELSE IF @max IS NOT NULL AND @count >= @max
             SET @reason = 'referrer_cap_reached';
-        INSERT INTO @result VALUES ('ok', @code, @program_id, @owner, @reason);
+        INSERT INTO @result (status, code, program_id, owner_id, reason) VALUES ('ok', @code, @program_id, @owner, @reason);
     END;
 
     SELECT * FROM @result;

@@ -16,7 +16,7 @@ BEGIN
         BEGIN TRANSACTION;
 
         SELECT @code = c.code FROM dbo.referral_codes c
-        WHERE c.program_id = @program_id AND c.owner_id = @customer_id;
+        WHERE c.program_id = @program_id AND c.owner_id = @customer_id AND c.source = 'personal';
         IF @code IS NOT NULL
             INSERT INTO @result VALUES ('ok', @code, @program_id, @customer_id, 0);
         ELSE
@@ -50,7 +50,7 @@ BEGIN
                 BEGIN
                     -- Either a concurrent call created this owner's code, or the candidate is taken.
                     SELECT @code = c.code FROM dbo.referral_codes c
-                    WHERE c.program_id = @program_id AND c.owner_id = @customer_id;
+                    WHERE c.program_id = @program_id AND c.owner_id = @customer_id AND c.source = 'personal';
                     IF @code IS NULL
                         INSERT INTO @result (status) VALUES ('code_collision');
                     ELSE

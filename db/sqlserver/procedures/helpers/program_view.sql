@@ -7,6 +7,11 @@ RETURN
     SELECT CAST('ok' AS varchar(40)) AS status, p.id, p.name, p.currency, p.referrer_reward, p.referee_reward,
            p.minimum_order_amount, p.max_rewards_per_referrer, p.status AS program_status,
            CONVERT(datetime2(6), SWITCHOFFSET(p.created_at, '+00:00')) AS created_at,
-           CONVERT(datetime2(6), SWITCHOFFSET(p.updated_at, '+00:00')) AS updated_at
+           CONVERT(datetime2(6), SWITCHOFFSET(p.updated_at, '+00:00')) AS updated_at,
+           p.kind, p.offer_type, p.offer_percent_off, p.offer_max_discount, p.offer_amount, p.commission_amount,
+           p.commission_basis_points, p.commission_max,
+           CONVERT(datetime2(6), SWITCHOFFSET(p.starts_at, '+00:00')) AS starts_at,
+           CONVERT(datetime2(6), SWITCHOFFSET(p.ends_at, '+00:00')) AS ends_at,
+           p.max_redemptions_per_code, p.max_redemptions_per_customer, p.new_customers_only
     FROM dbo.programs p
     WHERE p.id = @id;

@@ -9,4 +9,4 @@ RETURN
         redemption_status varchar(10), currency char(3), referrer_reward bigint, referee_reward bigint,
         referrer_shortfall bigint, referee_shortfall bigint, qualifying_order_id nvarchar(64),
         order_amount bigint, reversal_reason nvarchar(200), created_at datetime2(6),
-        qualified_at datetime2(6), reversed_at datetime2(6));
+        qualified_at datetime2(6), reversed_at datetime2(6), kind varchar(10), discount bigint);

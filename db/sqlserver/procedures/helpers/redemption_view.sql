@@ -9,6 +9,7 @@ RETURN
            r.referee_shortfall, r.qualifying_order_id, r.order_amount, r.reversal_reason,
            CONVERT(datetime2(6), SWITCHOFFSET(r.created_at, '+00:00')) AS created_at,
            CONVERT(datetime2(6), SWITCHOFFSET(r.qualified_at, '+00:00')) AS qualified_at,
-           CONVERT(datetime2(6), SWITCHOFFSET(r.reversed_at, '+00:00')) AS reversed_at
+           CONVERT(datetime2(6), SWITCHOFFSET(r.reversed_at, '+00:00')) AS reversed_at,
+           r.kind, r.discount
     FROM dbo.redemptions r
     WHERE r.id = @id;
