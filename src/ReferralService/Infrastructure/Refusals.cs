@@ -23,7 +23,20 @@ internal static class Refusals
     public static readonly Refusal InvalidState = new("invalid_state", 422, "The resource is not in a state that allows this.");
     public static readonly Refusal OrderBelowMinimum = new("order_below_minimum", 422, "The order is below the program's minimum order amount.");
     public static readonly Refusal InsufficientCredit = new("insufficient_credit", 422, "The customer's available credit is too low.");
-    public static readonly Refusal CurrencyMismatch = new("currency_mismatch", 422, "The customer holds no credit in this currency.");
+    public static readonly Refusal CurrencyMismatch = new("currency_mismatch", 422, "The currency is not the one of the credit or program.");
+    public static readonly Refusal CodeDisabled = new("code_disabled", 422, "The code has been disabled.");
+    public static readonly Refusal CodeExpired = new("code_expired", 422, "The code has expired.");
+    public static readonly Refusal ProgramNotStarted = new("program_not_started", 422, "The code's program has not started yet.");
+    public static readonly Refusal ProgramEnded = new("program_ended", 422, "The code's program has ended.");
+    public static readonly Refusal CodeExhausted = new("code_exhausted", 422, "The code has reached its redemption limit.");
+    public static readonly Refusal CustomerLimitReached = new("customer_limit_reached", 422, "The customer has used this program's codes as often as it allows.");
+    public static readonly Refusal NotNewCustomer = new("not_new_customer", 422, "The program is for new customers only.");
+    public static readonly Refusal AlreadyRedeemed = new("already_redeemed", 409, "This order has already used this code.");
+    public static readonly Refusal CodeNotAllowed = new("code_not_allowed", 422, "The code contains a word that is not allowed.");
+    public static readonly Refusal CodeTaken = new("code_taken", 409, "The code is already taken.");
+    public static readonly Refusal PatternTooSmall = new("pattern_too_small", 422, "The pattern has too few possible codes for this many codes.");
+    public static readonly Refusal WrongProgramKind = new("wrong_program_kind", 422, "The program's kind does not allow this.");
+    public static readonly Refusal ProgramHasRedemptions = new("program_has_redemptions", 409, "A program's kind and offer cannot change once it has redemptions.");
     public static readonly Refusal IdempotencyKeyReused = new("idempotency_key_reused", 422, "This Idempotency-Key was used with a different request.");
 
     // Refusals of the platform: request shape, authentication, routing, limits, faults.
@@ -45,7 +58,9 @@ internal static class Refusals
     public static IReadOnlyList<Refusal> All { get; } =
     [
         NotFound, CodeNotFound, DuplicateOrder, CodeInactive, SelfReferral, AlreadyReferred, ReferrerCapReached, InvalidState,
-        OrderBelowMinimum, InsufficientCredit, CurrencyMismatch, IdempotencyKeyReused,
+        OrderBelowMinimum, InsufficientCredit, CurrencyMismatch, CodeDisabled, CodeExpired, ProgramNotStarted, ProgramEnded,
+        CodeExhausted, CustomerLimitReached, NotNewCustomer, AlreadyRedeemed, CodeNotAllowed, CodeTaken, PatternTooSmall,
+        WrongProgramKind, ProgramHasRedemptions, IdempotencyKeyReused,
         ValidationFailed, Unauthorized, Forbidden, MethodNotAllowed, NotAcceptable, Conflict, PayloadTooLarge, UnsupportedMediaType,
         Unprocessable, RateLimited, InternalError, ServiceUnavailable, DatabaseUnavailable, Error,
     ];
