@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Options;
 using ReferralService.Auth;
+using ReferralService.Batches;
 using ReferralService.Codes;
 using ReferralService.Credits;
 using ReferralService.Data;
@@ -22,6 +23,7 @@ builder.Services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database");
 
 builder.Services.AddPrograms();
 builder.Services.AddCodes();
+builder.Services.AddCodeBatches();
 builder.Services.AddRedemptions();
 builder.Services.AddCredits();
 builder.Services.AddReports();
@@ -50,6 +52,7 @@ app.UseRateLimiter();
 app.MapHealth();
 app.MapPrograms();
 app.MapCodes();
+app.MapCodeBatches();
 app.MapRedemptions();
 app.MapCredits();
 app.MapReports();

@@ -1,4 +1,5 @@
 using System.Data.Common;
+using System.Runtime.CompilerServices;
 using Dapper;
 using Microsoft.Extensions.Options;
 using Polly;
@@ -65,6 +66,32 @@ internal sealed class Db
             .ConfigureAwait(false);
     }
 
+    /// <summary>
+    /// Calls a procedure and yields its rows as they arrive, unbuffered, for exports of any size in constant memory.
+    /// Outside the retry pipeline (a retry would have to buffer or repeat rows already sent): a fault ends the stream.
+    /// The connection is held until the caller stops reading.
+    /// </summary>
+    public async IAsyncEnumerable<TRow> StreamAsync<TRow>(IProcedureCall<TRow> call, [EnumeratorCancellation] CancellationToken ct)
+    {
+        var procedure = Procedure.Of(call.GetType());
+        var (text, type) = dialect.Call(procedure);
+        var connection = await dialect.OpenConnectionAsync(procedure, ct).ConfigureAwait(false);
+        await using (connection.ConfigureAwait(false))
+        {
+            var command = new CommandDefinition(text, procedure.ParametersOf(call, dialect), commandTimeout: commandTimeout,
+                commandType: type, cancellationToken: ct);
+            var reader = await connection.ExecuteReaderAsync(command).ConfigureAwait(false);
+            await using (reader.ConfigureAwait(false))
+            {
+                var read = RowReader.For<TRow>(reader, procedure.Name);
+                while (await reader.ReadAsync(ct).ConfigureAwait(false))
+                {
+                    yield return read(reader);
+                }
+            }
+        }
+    }
+
     private static async Task<List<TRow>> ReadAsync<TRow>(Procedure procedure, DbConnection connection, CommandDefinition command)
     {
         var reader = await connection.ExecuteReaderAsync(command).ConfigureAwait(false);
@@ -93,7 +120,7 @@ internal sealed class Db
     private async Task<T> RunAsync<T>(Procedure procedure, object call, Func<DbConnection, CommandDefinition, Task<T>> execute,
         CancellationToken ct)
     {
-        var parameters = procedure.ParametersOf(call);
+        var parameters = procedure.ParametersOf(call, dialect);
         var (text, type) = dialect.Call(procedure);
 
         var context = ResilienceContextPool.Shared.Get(ct);

@@ -34,6 +34,9 @@ internal interface IDbDialect
     /// <summary>Drops the pooled connections of this service's connection string, so that no request draws a dead one.</summary>
     void ClearPool(DbConnection connection);
 
+    /// <summary>A list of codes as this engine takes it as one procedure argument.</summary>
+    object CodeList(CodeList codes);
+
     /// <summary>A new id for a row, ascending in this engine's uniqueidentifier/uuid order (clustered keys fill pages in order).</summary>
     Guid NewId();
 

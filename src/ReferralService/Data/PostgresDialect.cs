@@ -98,6 +98,9 @@ internal sealed class PostgresDialect : IDbDialect, IDisposable
         lookups.Dispose();
     }
 
+    // Npgsql sends a string array as text[] (Dapper passes arrays through on Npgsql).
+    public object CodeList(CodeList codes) => codes.Codes as string[] ?? [.. codes.Codes];
+
     // Version 7: the time comes first in uuid order, as PostgreSQL compares uuids byte by byte.
     public Guid NewId() => Guid.CreateVersion7();
 

@@ -97,12 +97,14 @@ internal sealed class Procedure
     public bool MayRepeat(object call) =>
         Kind is ProcedureKind.Read or ProcedureKind.Lookup || RepeatSafe || idempotency?.GetValue(call) is Idempotency { HasKey: true };
 
-    public DynamicParameters ParametersOf(object call)
+    /// <summary>The call's arguments; a <see cref="CodeList"/> goes as this engine passes a list (<see cref="IDbDialect.CodeList"/>).</summary>
+    public DynamicParameters ParametersOf(object call, IDbDialect dialect)
     {
         var parameters = new DynamicParameters();
         foreach (var (parameter, value) in arguments)
         {
-            parameters.Add(parameter, value(call));
+            var argument = value(call);
+            parameters.Add(parameter, argument is CodeList list ? dialect.CodeList(list) : argument);
         }
         return parameters;
     }
@@ -119,3 +121,6 @@ internal sealed class Procedure
         yield return (JsonNamingPolicy.SnakeCaseLower.ConvertName(property.Name), property.GetValue);
     }
 }
+
+/// <summary>Codes passed to a procedure as one argument: a text array on PostgreSQL, a dbo.code_list table-valued parameter on SQL Server.</summary>
+internal sealed record CodeList(IReadOnlyList<string> Codes);

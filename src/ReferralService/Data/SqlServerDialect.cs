@@ -1,6 +1,7 @@
 using System.Data;
 using System.Data.Common;
 using System.Security.Cryptography;
+using Dapper;
 using DbUp;
 using Microsoft.Data.SqlClient;
 
@@ -66,6 +67,18 @@ internal sealed class SqlServerDialect(string connectionString) : IDbDialect
 
     // Only this connection string's pool: ClearAllPools would also empty pools this service does not own.
     public void ClearPool(DbConnection connection) => SqlConnection.ClearPool((SqlConnection)connection);
+
+    // A table-valued parameter of type dbo.code_list (schema 0008); one chunk of codes, so a DataTable is small.
+    public object CodeList(CodeList codes)
+    {
+        var table = new DataTable();
+        table.Columns.Add("code", typeof(string));
+        foreach (var code in codes.Codes)
+        {
+            table.Rows.Add(code);
+        }
+        return table.AsTableValuedParameter("dbo.code_list");
+    }
 
     // programs, redemptions and spends are clustered on their uniqueidentifier id. SQL Server compares
     // uniqueidentifiers by bytes 10-15 of the .NET layout first (then 8-9, 6-7, 4-5, 0-3: SqlGuid's order),

@@ -40,6 +40,17 @@ internal static class Api
         new ServiceFactory(ReferralService.Tests.TestRun.Database, ReferralService.Tests.TestRun.Database.ConnectionString)
             .WithWebHostBuilder(builder => builder.UseSetting(key, value));
 
+    /// <summary>Another instance of the service on the test database (already migrated), with settings changed.</summary>
+    public static WebApplicationFactory<Program> ServiceWith(params (string Key, string Value)[] settings) =>
+        new ServiceFactory(ReferralService.Tests.TestRun.Database, ReferralService.Tests.TestRun.Database.ConnectionString)
+            .WithWebHostBuilder(builder =>
+            {
+                foreach (var (key, value) in settings)
+                {
+                    builder.UseSetting(key, value);
+                }
+            });
+
     /// <summary>A customer id no other test uses.</summary>
     public static string NewCustomerId(string name) => $"{name}-{Guid.NewGuid():N}"[..Math.Min(64, name.Length + 13)];
 

@@ -13,5 +13,7 @@ internal sealed class Caller(HttpClient http) : IDisposable
 
     public ReportsClient Reports { get; } = new(http);
 
+    public BatchesClient Batches { get; } = new(http);
+
     public void Dispose() => http.Dispose();
 }

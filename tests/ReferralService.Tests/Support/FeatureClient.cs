@@ -27,6 +27,10 @@ internal abstract class FeatureClient(HttpClient http)
         return new Response<T>(response.StatusCode, response.Headers, response.Content.Headers.ContentType?.MediaType, text);
     }
 
+    /// <summary>Sends a request and answers as soon as the headers arrive, for a body read as a stream (CSV exports).</summary>
+    protected Task<HttpResponseMessage> SendStreamingAsync(HttpRequestMessage request) =>
+        http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead);
+
     /// <summary>A path segment as sent: escaped, so ids with odd characters reach the service as written.</summary>
     protected static string Escaped(string value) => Uri.EscapeDataString(value);
 

@@ -22,6 +22,9 @@ internal sealed class ServiceFactory(TestDatabase database, string? connectionSt
         builder.UseSetting("RateLimits:FailedCodeLookupsPerMinute", "1000000");
         // The purge keeps its 24 h retention but runs every second, so a test can watch it work.
         builder.UseSetting("Idempotency:PurgeIntervalSeconds", "1");
+        // An instance generates the batches posted to it and those it finds at start-up, and does not scan again
+        // during a run: a test decides which instance resumes a batch (Batches/BatchResumeTests).
+        builder.UseSetting("Batches:ScanIntervalSeconds", "3600");
         builder.UseSetting("Logging:LogLevel:Default", "Warning");
     }
 }

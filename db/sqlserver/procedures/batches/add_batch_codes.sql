@@ -1,0 +1,80 @@
+-- One chunk of a batch: inserts the drawn codes that are free, up to what the batch still lacks, and
+-- adds them to generated, in one transaction (a crash between chunks loses nothing, and a code is never
+-- generated twice). Drawn codes that exist already (any program, any source) are skipped; the worker
+-- draws again for them. Renews the worker's lease. status 'invalid_state' when this worker no longer
+-- holds the batch: nothing written. The batch row is locked first (UPDLOCK), so chunks of one batch
+-- never interleave.
+CREATE OR ALTER PROCEDURE dbo.add_batch_codes
+    @id             uniqueidentifier,
+    @worker         uniqueidentifier,
+    @lease_seconds  int,
+    @codes          dbo.code_list READONLY
+AS
+BEGIN
+    SET NOCOUNT ON;
+    SET XACT_ABORT ON;
+    DECLARE @program_id uniqueidentifier, @status varchar(10), @claimed_by uniqueidentifier, @missing int,
+            @max_redemptions int, @expires_at datetimeoffset(6), @inserted int = 0, @attempt int = 1;
+    DECLARE @now datetimeoffset(6) = SYSUTCDATETIME();
+    DECLARE @result dbo.code_batch_row;
+
+    BEGIN TRY
+        BEGIN TRANSACTION;
+
+        SELECT @program_id = b.program_id, @status = b.status, @claimed_by = b.claimed_by,
+               @missing = b.code_count - b.generated, @max_redemptions = b.max_redemptions, @expires_at = b.expires_at
+        FROM dbo.code_batches b WITH (UPDLOCK, ROWLOCK)
+        WHERE b.id = @id;
+
+        IF @status IS NULL OR @status <> 'running' OR @claimed_by IS NULL OR @claimed_by <> @worker
+            INSERT INTO @result (status) VALUES ('invalid_state');
+        ELSE
+        BEGIN
+            -- Set-based, without key-range locks: the drawn codes that do not exist are inserted. A
+            -- concurrent transaction inserting one of the same codes (another batch, a vanity code: about
+            -- never, the codes are random) makes the whole statement fail with a duplicate key; it is
+            -- undone alone (XACT_ABORT OFF for this statement only, see add_to_account) and run again,
+            -- when NOT EXISTS sees the other's committed code. UPDLOCK, HOLDLOCK on the probe would instead
+            -- lock a key range per drawn code and make concurrent chunks queue and deadlock.
+            SET XACT_ABORT OFF;
+            WHILE 1 = 1
+            BEGIN
+                BEGIN TRY
+                    INSERT INTO dbo.referral_codes (code, program_id, owner_id, source, status, max_redemptions,
+                                                    expires_at, batch_id, created_at)
+                    SELECT TOP (@missing) c.code, @program_id, NULL, 'batch', 'active', @max_redemptions,
+                           @expires_at, @id, @now
+                    FROM @codes c
+                    WHERE NOT EXISTS (SELECT 1 FROM dbo.referral_codes r WHERE r.code = c.code);
+                    SET @inserted = @@ROWCOUNT;
+                    BREAK;
+                END TRY
+                BEGIN CATCH
+                    IF ERROR_NUMBER() NOT IN (2601, 2627) OR XACT_STATE() <> 1 OR @attempt >= 3
+                        THROW;
+                    SET @attempt += 1;
+                END CATCH;
+            END;
+            SET XACT_ABORT ON;
+
+            UPDATE dbo.code_batches
+            SET generated = generated + @inserted,
+                status = CASE WHEN generated + @inserted = code_count THEN 'completed' ELSE 'running' END,
+                completed_at = CASE WHEN generated + @inserted = code_count THEN @now END,
+                claimed_by = CASE WHEN generated + @inserted = code_count THEN NULL ELSE claimed_by END,
+                lease_until = CASE WHEN generated + @inserted = code_count THEN NULL
+                                   ELSE DATEADD(second, @lease_seconds, SYSUTCDATETIME()) END,
+                updated_at = @now
+            WHERE id = @id;
+            INSERT INTO @result SELECT * FROM dbo.code_batch_view(@id);
+        END;
+
+        COMMIT TRANSACTION;
+    END TRY
+    BEGIN CATCH
+        IF @@TRANCOUNT > 0 ROLLBACK TRANSACTION;
+        THROW;
+    END CATCH;
+
+    SELECT * FROM @result;
+END;
