@@ -11,6 +11,9 @@
   bench.py check-direct OUT NAME DONE        a direct pass's transactions that did nothing (DONE did) count as errors
   bench.py counters CSV                       medians of dotnet-counters' CSV output, one counter a line
   bench.py vmhwm PID                          peak resident memory of a process, in kB
+  bench.py batch OUT URL ADMIN_TOKEN PID COUNT SMALL_COUNT   batch generation: COPY of COUNT codes into referral_codes
+                                              (psql, PG* from the environment), then batches of COUNT and SMALL_COUNT codes
+                                              through the service (POST, poll GET until completed), with its memory
   bench.py report OUT_DIR                     the results table (markdown) from OUT_DIR/results/*.json
 """
 import base64
@@ -19,9 +22,13 @@ import hashlib
 import hmac
 import json
 import os
+import random
 import re
+import subprocess
 import sys
 import time
+import uuid
+from datetime import datetime
 import urllib.error
 import urllib.request
 
@@ -261,6 +268,126 @@ def vmhwm(pid: int) -> int:
 
 
 # ---------------------------------------------------------------------------------------------
+# Batch generation
+
+ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"  # Codes/CodeGenerator.Alphabet
+
+
+def psql(command: str) -> str:
+    done = subprocess.run(["psql", "-d", "referral", "-X", "-q", "-v", "ON_ERROR_STOP=1", "-tA", "-c", command],
+                          capture_output=True, text=True, check=False)
+    if done.returncode != 0:
+        raise RuntimeError(f"psql: {done.stderr.strip()}")
+    return done.stdout.strip()
+
+
+def proc_status_kb(pid: int, field: str) -> int:
+    with open(f"/proc/{pid}/status") as f:
+        for line in f:
+            if line.startswith(field + ":"):
+                return int(line.split()[1])
+    raise RuntimeError(f"no {field} for pid {pid}")
+
+
+def reset_peak(pid: int) -> bool:
+    """Resets the process's VmHWM to its current RSS (Linux >= 4.0; needs the same user or root)."""
+    try:
+        with open(f"/proc/{pid}/clear_refs", "w") as f:
+            f.write("5")
+        return True
+    except OSError:
+        return False
+
+
+def utc(text: str) -> float:
+    # .NET writes up to 7 fractional digits; fromisoformat takes at most 6.
+    text = re.sub(r"(\.\d{6})\d+", r"\1", text.replace("Z", "+00:00"))
+    return datetime.fromisoformat(text).timestamp()
+
+
+def promo_program(url: str, admin: str) -> str:
+    status, body = http("POST", url + "/v1/programs", admin,
+                        {"name": "bench promo", "currency": "USD", "referrerReward": 500, "refereeReward": 1000,
+                         "minimumOrderAmount": 0, "maxRewardsPerReferrer": None})
+    if status != 201:
+        raise RuntimeError(f"POST /v1/programs answered {status}: {body}")
+    program = json.loads(body)["id"]
+    # Until program creation takes a kind: made a promo program in the database.
+    psql(f"UPDATE programs SET kind = 'promo', referrer_reward = 0, referee_reward = 0, offer_type = 'discount', "
+         f"offer_amount = 1000 WHERE id = '{program}'")
+    return program
+
+
+def service_batch(url: str, admin: str, pid: int, program: str, count: int, pattern: str):
+    """One batch through the service: its codes per second (the batch's own created/completed times) and memory."""
+    rss_before = proc_status_kb(pid, "VmRSS")
+    exact = reset_peak(pid)
+    status, body = http("POST", f"{url}/v1/programs/{program}/code-batches", admin, {"count": count, "pattern": pattern})
+    if status != 202:
+        raise RuntimeError(f"POST code-batches answered {status}: {body}")
+    batch_id = json.loads(body)["id"]
+    sampled_peak = rss_before
+    while True:
+        time.sleep(0.1)
+        sampled_peak = max(sampled_peak, proc_status_kb(pid, "VmRSS"))
+        status, body = http("GET", f"{url}/v1/code-batches/{batch_id}", admin)
+        batch = json.loads(body)
+        if batch["status"] == "completed":
+            break
+        if status != 200 or batch["status"] == "failed":
+            raise RuntimeError(f"batch {batch_id}: {status} {body}")
+    peak = proc_status_kb(pid, "VmHWM") if exact else sampled_peak
+    seconds = utc(batch["completedAt"]) - utc(batch["createdAt"])
+    in_db = int(psql(f"SELECT count(*) FROM referral_codes WHERE batch_id = '{batch_id}'"))
+    if in_db != count or batch["generated"] != count:
+        raise RuntimeError(f"batch {batch_id}: {batch['generated']} generated, {in_db} in the table, {count} asked for")
+    print(f"  batch of {count}: {seconds:.1f} s, {count / seconds:.0f} codes/s; RSS before {rss_before / 1024:.0f} MB, "
+          f"peak {peak / 1024:.0f} MB ({'VmHWM reset before' if exact else 'VmRSS sampled every 0.1 s'})", file=sys.stderr)
+    return {"count": count, "seconds": seconds, "codes_per_s": count / seconds, "rss_before_kb": rss_before,
+            "peak_kb": peak, "peak_exact": exact}
+
+
+def copy_codes(out: str, program: str, count: int, prefix: str):
+    """COPY of count random codes of the same shape into referral_codes (same table, same indexes), timed."""
+    batch_id = str(uuid.uuid4())
+    path = os.path.join(out, "data", "copy-codes.tsv")
+    rng = random.SystemRandom()
+    now = datetime.utcnow().isoformat() + "+00:00"
+    with open(path, "w") as f:
+        seen = set()
+        while len(seen) < count:
+            code = prefix + "".join(rng.choice(ALPHABET) for _ in range(10))
+            if code not in seen:
+                seen.add(code)
+                f.write(f"{code}\t{program}\tbatch\tactive\t{batch_id}\t{now}\n")
+    # A finished batch row for the copied codes, as the service would leave.
+    psql(f"INSERT INTO code_batches (id, program_id, pattern, code_count, generated, status, created_at, updated_at, completed_at) "
+         f"VALUES ('{batch_id}', '{program}', '{prefix}##########', {count}, {count}, 'completed', now(), now(), now())")
+    psql("CHECKPOINT")
+    started = time.time()
+    psql(f"\\copy referral_codes (code, program_id, source, status, batch_id, created_at) FROM '{path}'")
+    seconds = time.time() - started
+    os.remove(path)
+    print(f"  COPY of {count} codes: {seconds:.1f} s, {count / seconds:.0f} rows/s", file=sys.stderr)
+    return {"count": count, "seconds": seconds, "rows_per_s": count / seconds}
+
+
+def batch_bench(out: str, url: str, admin: str, pid: int, count: int, small: int) -> int:
+    """The small batch first (its peak memory is the reference for the large one's), then COPY, the large batch
+    through the service, COPY again: the shared host's speed drifts, so the batch is compared with both COPYs."""
+    program = promo_program(url, admin)
+    small_run = service_batch(url, admin, pid, program, small, "SMAL-##########")
+    load_before = os.getloadavg()[0]
+    copy_before = copy_codes(out, program, count, "CPYA-")
+    psql("CHECKPOINT")
+    large = service_batch(url, admin, pid, program, count, "BTCH-##########")
+    copy_after = copy_codes(out, program, count, "CPYB-")
+    write_result(out, "batch", {"copy_before": copy_before, "large": large, "copy_after": copy_after, "small": small_run,
+                                "load_average": [load_before, os.getloadavg()[0]]})
+    return 0
+
+
+# ---------------------------------------------------------------------------------------------
 # The report
 
 SCENARIOS = [
@@ -366,6 +493,24 @@ def report(out: str) -> int:
         lines.append(f"Service peak memory (VmHWM): {memory_mb:.0f} MB")
         lines.append("")
 
+    batch = load(out, "batch")
+    if batch:
+        copies, large, small = (batch["copy_before"], batch["copy_after"]), batch["large"], batch["small"]
+        copy_rate = sum(c["rows_per_s"] for c in copies) / 2
+        ratio = large["codes_per_s"] / copy_rate
+        mb = lambda kb: f"{kb / 1024:.0f} MB"
+        how = "VmHWM, reset before each batch" if large["peak_exact"] else "VmRSS sampled every 0.1 s"
+        lines.append(f"Batch generation: {large['count']:,} codes through the service (POST, background chunks) in "
+                     f"{large['seconds']:.1f} s = {large['codes_per_s']:,.0f} codes/s; COPY of {copies[0]['count']:,} rows into "
+                     f"referral_codes right before and after it: {copies[0]['seconds']:.1f} s and {copies[1]['seconds']:.1f} s, "
+                     f"{copy_rate:,.0f} rows/s on average; {ratio:.2f}x COPY (target >= {TARGET_RATIO}x): "
+                     f"{'met' if ratio >= TARGET_RATIO else 'MISSED'}. Load average {batch['load_average'][0]:.1f} before, "
+                     f"{batch['load_average'][1]:.1f} after.")
+        lines.append(f"Service memory ({how}): {mb(small['rss_before_kb'])} before, peak {mb(small['peak_kb'])} during a "
+                     f"{small['count']:,}-code batch run first ({small['seconds']:.1f} s, {small['codes_per_s']:,.0f} codes/s); "
+                     f"{mb(large['rss_before_kb'])} before, peak {mb(large['peak_kb'])} during the {large['count']:,}-code batch.")
+        lines.append("")
+
     ledger = load(out, "ledger")
     if ledger:
         lines.append(f"ledger_check() after the run: {ledger['ledger_violations']} violations")
@@ -432,6 +577,8 @@ def main(argv) -> int:
         return counters(args[0])
     if command == "vmhwm":
         return vmhwm(int(args[0]))
+    if command == "batch":
+        return batch_bench(args[0], args[1], args[2], int(args[3]), int(args[4]), int(args[5]))
     if command == "report":
         return report(args[0])
     print(__doc__, file=sys.stderr)

@@ -3,7 +3,8 @@
 -- never generated twice). Drawn codes that exist already (any program, any source) are skipped; the
 -- worker draws again for them. Renews the worker's lease. status 'invalid_state' when this worker no
 -- longer holds the batch (its lease ran out and another took it, or it is finished): nothing written.
--- The batch row is locked first, so chunks of one batch never interleave.
+-- The batch row is locked first, so chunks of one batch never interleave. completed_at and updated_at are
+-- the time of the write (clock_timestamp), not of the transaction's start: a batch's duration includes its last chunk.
 CREATE OR REPLACE FUNCTION add_batch_codes(p_id uuid, p_worker uuid, p_lease_seconds integer, p_codes varchar[])
 RETURNS SETOF code_batch_row
 LANGUAGE plpgsql AS $$
@@ -29,11 +30,11 @@ BEGIN
     UPDATE code_batches
     SET generated = generated + v_inserted,
         status = CASE WHEN generated + v_inserted = code_count THEN 'completed' ELSE 'running' END,
-        completed_at = CASE WHEN generated + v_inserted = code_count THEN now() END,
+        completed_at = CASE WHEN generated + v_inserted = code_count THEN clock_timestamp() END,
         claimed_by = CASE WHEN generated + v_inserted = code_count THEN NULL ELSE claimed_by END,
         lease_until = CASE WHEN generated + v_inserted = code_count THEN NULL
                            ELSE clock_timestamp() + make_interval(secs => p_lease_seconds) END,
-        updated_at = now()
+        updated_at = clock_timestamp()
     WHERE id = p_id;
     v_result := code_batch_view(p_id);
     RETURN NEXT v_result;

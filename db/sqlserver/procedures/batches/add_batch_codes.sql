@@ -3,7 +3,8 @@
 -- generated twice). Drawn codes that exist already (any program, any source) are skipped; the worker
 -- draws again for them. Renews the worker's lease. status 'invalid_state' when this worker no longer
 -- holds the batch: nothing written. The batch row is locked first (UPDLOCK), so chunks of one batch
--- never interleave.
+-- never interleave. completed_at and updated_at are the time of the write, not of the call's start: a
+-- batch's duration includes its last chunk.
 CREATE OR ALTER PROCEDURE dbo.add_batch_codes
     @id             uniqueidentifier,
     @worker         uniqueidentifier,
@@ -14,7 +15,7 @@ BEGIN
     SET NOCOUNT ON;
     SET XACT_ABORT ON;
     DECLARE @program_id uniqueidentifier, @status varchar(10), @claimed_by uniqueidentifier, @missing int,
-            @max_redemptions int, @expires_at datetimeoffset(6), @inserted int = 0, @attempt int = 1;
+            @max_redemptions int, @expires_at datetimeoffset(6), @inserted int = NULL, @attempt int = 1;
     DECLARE @now datetimeoffset(6) = SYSUTCDATETIME();
     DECLARE @result dbo.code_batch_row;
 
@@ -30,14 +31,15 @@ BEGIN
             INSERT INTO @result (status) VALUES ('invalid_state');
         ELSE
         BEGIN
-            -- Set-based, without key-range locks: the drawn codes that do not exist are inserted. A
-            -- concurrent transaction inserting one of the same codes (another batch, a vanity code: about
-            -- never, the codes are random) makes the whole statement fail with a duplicate key; it is
-            -- undone alone (XACT_ABORT OFF for this statement only, see add_to_account) and run again,
-            -- when NOT EXISTS sees the other's committed code. UPDLOCK, HOLDLOCK on the probe would instead
-            -- lock a key range per drawn code and make concurrent chunks queue and deadlock.
+            -- Set-based, without key-range locks: the drawn codes that do not exist are inserted. A concurrent
+            -- transaction inserting one of the same codes (another batch, a vanity code: about never, the
+            -- codes are random) makes the whole statement fail with a duplicate key; it is undone alone
+            -- (XACT_ABORT OFF for this statement only, see add_to_account) and run again, when NOT EXISTS
+            -- sees the other's committed code (@inserted stays NULL until a run succeeds; a third failure is
+            -- thrown, and the worker draws a new chunk). UPDLOCK, HOLDLOCK on the probe would instead lock a
+            -- key range per drawn code and make concurrent chunks queue and deadlock.
             SET XACT_ABORT OFF;
-            WHILE 1 = 1
+            WHILE @inserted IS NULL
             BEGIN
                 BEGIN TRY
                     INSERT INTO dbo.referral_codes (code, program_id, owner_id, source, status, max_redemptions,
@@ -47,7 +49,6 @@ BEGIN
                     FROM @codes c
                     WHERE NOT EXISTS (SELECT 1 FROM dbo.referral_codes r WHERE r.code = c.code);
                     SET @inserted = @@ROWCOUNT;
-                    BREAK;
                 END TRY
                 BEGIN CATCH
                     IF ERROR_NUMBER() NOT IN (2601, 2627) OR XACT_STATE() <> 1 OR @attempt >= 3
@@ -60,11 +61,11 @@ BEGIN
             UPDATE dbo.code_batches
             SET generated = generated + @inserted,
                 status = CASE WHEN generated + @inserted = code_count THEN 'completed' ELSE 'running' END,
-                completed_at = CASE WHEN generated + @inserted = code_count THEN @now END,
+                completed_at = CASE WHEN generated + @inserted = code_count THEN SYSUTCDATETIME() END,
                 claimed_by = CASE WHEN generated + @inserted = code_count THEN NULL ELSE claimed_by END,
                 lease_until = CASE WHEN generated + @inserted = code_count THEN NULL
                                    ELSE DATEADD(second, @lease_seconds, SYSUTCDATETIME()) END,
-                updated_at = @now
+                updated_at = SYSUTCDATETIME()
             WHERE id = @id;
             INSERT INTO @result SELECT * FROM dbo.code_batch_view(@id);
         END;
