@@ -307,15 +307,11 @@ def utc(text: str) -> float:
 
 def promo_program(url: str, admin: str) -> str:
     status, body = http("POST", url + "/v1/programs", admin,
-                        {"name": "bench promo", "currency": "USD", "referrerReward": 500, "refereeReward": 1000,
-                         "minimumOrderAmount": 0, "maxRewardsPerReferrer": None})
+                        {"name": "bench promo", "currency": "USD", "kind": "promo",
+                         "offer": {"type": "discount", "amountOff": 1000}})
     if status != 201:
         raise RuntimeError(f"POST /v1/programs answered {status}: {body}")
-    program = json.loads(body)["id"]
-    # Until program creation takes a kind: made a promo program in the database.
-    psql(f"UPDATE programs SET kind = 'promo', referrer_reward = 0, referee_reward = 0, offer_type = 'discount', "
-         f"offer_amount = 1000 WHERE id = '{program}'")
-    return program
+    return json.loads(body)["id"]
 
 
 def service_batch(url: str, admin: str, pid: int, program: str, count: int, pattern: str):

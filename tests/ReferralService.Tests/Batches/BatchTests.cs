@@ -113,6 +113,9 @@ public sealed class BatchTests
 
         await admin.Batches.CreateBatchAsync(await Scenario.NewProgramAsync(), new NewCodeBatch(10, Pattern: "REF-######"))
             .Refused(HttpStatusCode.UnprocessableEntity, "wrong_program_kind");
+        var partner = await Scenario.NewPartnerProgramAsync(Offer.PercentOffer(1000), new Commission(Amount: 500));
+        await admin.Batches.CreateBatchAsync(partner, new NewCodeBatch(10, Pattern: "REF-######"))
+            .Refused(HttpStatusCode.UnprocessableEntity, "wrong_program_kind");
         await admin.Batches.CreateBatchAsync(Guid.NewGuid(), new NewCodeBatch(10, Pattern: "REF-######"))
             .Refused(HttpStatusCode.NotFound, "not_found");
     }

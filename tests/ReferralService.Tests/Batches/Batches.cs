@@ -8,17 +8,8 @@ internal static class Batches
 {
     public const string Alphabet = "23456789ABCDEFGHJKMNPQRSTUVWXYZ";
 
-    /// <summary>A promo program (a discount offer, no owner for its codes).</summary>
-    public static async Task<Guid> NewPromoProgramAsync()
-    {
-        // Until program creation takes a kind, a referral program is turned into a promo one in the database.
-        var program = await Scenario.NewProgramAsync();
-        await TestRun.Database.ExecuteAsync(
-            "UPDATE programs SET kind = 'promo', referrer_reward = 0, referee_reward = 0, offer_type = 'discount', offer_amount = 1000 WHERE id = @program",
-            "UPDATE dbo.programs SET kind = 'promo', referrer_reward = 0, referee_reward = 0, offer_type = 'discount', offer_amount = 1000 WHERE id = @program",
-            new { program });
-        return program;
-    }
+    /// <summary>A promo program (a discount offer; its codes have no owner).</summary>
+    public static Task<Guid> NewPromoProgramAsync() => Scenario.NewPromoProgramAsync(Offer.AmountOffer(1000));
 
     /// <summary>Polls the batch until it satisfies <paramref name="done"/>; fails after a generous bound rather than hang.</summary>
     public static async Task<CodeBatch> WaitForAsync(Guid batchId, Func<CodeBatch, bool> done, Caller? caller = null)
