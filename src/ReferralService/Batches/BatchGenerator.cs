@@ -87,7 +87,7 @@ internal sealed partial class BatchGenerator(
     private async Task GenerateAsync(CodeBatchRow batch, CancellationToken ct)
     {
         var settings = options.Value;
-        var pattern = BatchPattern.Of(batch.Pattern);
+        var drawer = new CodeDrawer(BatchPattern.Of(batch.Pattern), settings.ChunkSize);
         var generated = batch.Generated;
         var chunks = 0;
         var fruitless = 0;
@@ -95,7 +95,7 @@ internal sealed partial class BatchGenerator(
         {
             while (generated < batch.CodeCount)
             {
-                var codes = pattern.Draw(Math.Min(settings.ChunkSize, batch.CodeCount - generated));
+                var codes = drawer.Draw(Math.Min(settings.ChunkSize, batch.CodeCount - generated));
                 var outcome = await store.AddCodesAsync(batch.Id, worker, settings.LeaseSeconds, codes, ct);
                 if (outcome is not { Status: Outcomes.Ok, Row: { } after })
                 {

@@ -60,18 +60,8 @@ internal sealed class BatchPattern
     /// <summary>The prefix/length form: the prefix, then <paramref name="length"/> random symbols.</summary>
     public static BatchPattern Of(string? prefix, int length) => new((prefix ?? "").ToUpperInvariant() + new string('#', length));
 
-    /// <summary><paramref name="count"/> distinct codes drawn at random (RandomNumberGenerator) from the pattern.</summary>
-    public string[] Draw(int count)
-    {
-        var codes = new HashSet<string>(count, StringComparer.Ordinal);
-        while (codes.Count < count)
-        {
-            codes.Add(Next());
-        }
-        return [.. codes];
-    }
-
-    private string Next() => string.Create(template.Length, this, static (code, pattern) =>
+    /// <summary>One code drawn at random (RandomNumberGenerator) from the pattern.</summary>
+    public string Next() => string.Create(template.Length, this, static (code, pattern) =>
     {
         pattern.template.CopyTo(code);
         Span<char> drawn = stackalloc char[pattern.positions.Length];
@@ -81,4 +71,30 @@ internal sealed class BatchPattern
             code[pattern.positions[i]] = drawn[i];
         }
     });
+}
+
+/// <summary>
+/// Draws chunks of distinct codes for one batch, reusing its set and array from chunk to chunk (both would be
+/// large-object-heap allocations at 10,000 codes, freed only by full collections): a worker's memory is one chunk,
+/// whatever the batch's size. The array it answers is valid until the next draw.
+/// </summary>
+internal sealed class CodeDrawer(BatchPattern pattern, int chunkSize)
+{
+    private readonly HashSet<string> drawn = new(chunkSize, StringComparer.Ordinal);
+    private string[] chunk = [];
+
+    public string[] Draw(int count)
+    {
+        drawn.Clear();
+        while (drawn.Count < count)
+        {
+            drawn.Add(pattern.Next());
+        }
+        if (chunk.Length != count)
+        {
+            chunk = new string[count];
+        }
+        drawn.CopyTo(chunk);
+        return chunk;
+    }
 }
