@@ -323,11 +323,14 @@ def service_batch(url: str, admin: str, pid: int, program: str, count: int, patt
         raise RuntimeError(f"POST code-batches answered {status}: {body}")
     batch_id = json.loads(body)["id"]
     sampled_peak = rss_before
+    samples = []  # (generated, RSS kB): whether the RSS levels off or keeps rising with the codes generated
     while True:
         time.sleep(0.1)
-        sampled_peak = max(sampled_peak, proc_status_kb(pid, "VmRSS"))
+        rss = proc_status_kb(pid, "VmRSS")
+        sampled_peak = max(sampled_peak, rss)
         status, body = http("GET", f"{url}/v1/code-batches/{batch_id}", admin)
         batch = json.loads(body)
+        samples.append((batch.get("generated", 0), rss))
         if batch["status"] == "completed":
             break
         if status != 200 or batch["status"] == "failed":
@@ -339,8 +342,10 @@ def service_batch(url: str, admin: str, pid: int, program: str, count: int, patt
         raise RuntimeError(f"batch {batch_id}: {batch['generated']} generated, {in_db} in the table, {count} asked for")
     print(f"  batch of {count}: {seconds:.1f} s, {count / seconds:.0f} codes/s; RSS before {rss_before / 1024:.0f} MB, "
           f"peak {peak / 1024:.0f} MB ({'VmHWM reset before' if exact else 'VmRSS sampled every 0.1 s'})", file=sys.stderr)
+    # The highest RSS seen up to each quarter of the batch.
+    by_quarter = [max([rss for generated, rss in samples if generated <= count * q / 4] or [rss_before]) for q in (1, 2, 3, 4)]
     return {"count": count, "seconds": seconds, "codes_per_s": count / seconds, "rss_before_kb": rss_before,
-            "peak_kb": peak, "peak_exact": exact}
+            "peak_kb": peak, "peak_exact": exact, "sampled_peak_by_quarter_kb": by_quarter}
 
 
 def copy_codes(out: str, program: str, count: int, prefix: str):
@@ -504,7 +509,9 @@ def report(out: str) -> int:
                      f"{batch['load_average'][1]:.1f} after.")
         lines.append(f"Service memory ({how}): {mb(small['rss_before_kb'])} before, peak {mb(small['peak_kb'])} during a "
                      f"{small['count']:,}-code batch run first ({small['seconds']:.1f} s, {small['codes_per_s']:,.0f} codes/s); "
-                     f"{mb(large['rss_before_kb'])} before, peak {mb(large['peak_kb'])} during the {large['count']:,}-code batch.")
+                     f"{mb(large['rss_before_kb'])} before, peak {mb(large['peak_kb'])} during the {large['count']:,}-code batch "
+                     f"(sampled RSS peak up to each quarter of it: "
+                     f"{', '.join(mb(kb) for kb in large.get('sampled_peak_by_quarter_kb', []))}).")
         lines.append("")
 
     ledger = load(out, "ledger")

@@ -41,13 +41,16 @@ internal sealed partial class BatchGenerator(
                 try
                 {
                     await RunAsync(next, stoppingToken);
+                    next = await NextAsync(stoppingToken);
                 }
-                catch (Exception ex) when (ex is DbException or TimeoutException or InvalidOperationException && !stoppingToken.IsCancellationRequested)
+                catch (Exception ex) when (ex is not OperationCanceledException || !stoppingToken.IsCancellationRequested)
                 {
+                    // Never let a fault stop the host: log it and scan again soon (a batch this worker holds is
+                    // claimed back at once, claim_code_batch lets a worker take its own batch again).
                     LogFailed(ex);
-                    await Task.Delay(TimeSpan.FromSeconds(1), stoppingToken);
+                    await Task.Delay(TimeSpan.FromSeconds(5), stoppingToken);
+                    next = null;
                 }
-                next = await NextAsync(stoppingToken);
             }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
@@ -118,14 +121,24 @@ internal sealed partial class BatchGenerator(
         catch (OperationCanceledException) when (ct.IsCancellationRequested)
         {
             // Shutting down: give the batch back, so another instance resumes it without waiting for the lease to run out.
-            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(5));
-            await store.ReleaseAsync(batch.Id, worker, failureReason: null, timeout.Token);
+            try
+            {
+                using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(5));
+                await store.ReleaseAsync(batch.Id, worker, failureReason: null, timeout.Token);
+            }
+            catch (Exception ex) when (ex is DbException or TimeoutException or OperationCanceledException)
+            {
+                LogNotReleased(batch.Id, ex); // it resumes when its lease runs out
+            }
             throw;
         }
     }
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Code batch generation failed; it is tried again")]
+    [LoggerMessage(Level = LogLevel.Error, Message = "Code batch generation failed; it is tried again in a few seconds")]
     private partial void LogFailed(Exception exception);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Code batch {BatchId} could not be given back at shutdown; another instance resumes it when its lease runs out")]
+    private partial void LogNotReleased(Guid batchId, Exception exception);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Code batch {BatchId} is no longer held by this instance (its lease ran out); left to its new worker")]
     private partial void LogLost(Guid batchId);

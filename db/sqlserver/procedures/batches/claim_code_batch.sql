@@ -1,8 +1,8 @@
 -- Claims an unfinished batch for a worker until now + @lease_seconds: the given one (@id), or with @id
--- NULL the oldest one free to take (pending, or running under a lease that has run out). UPDLOCK holds
--- the chosen row to the update; READPAST skips rows another instance is claiming, so two instances take
--- different batches and never wait for each other (PostgreSQL: FOR UPDATE SKIP LOCKED). status
--- 'not_found' when there is none to take.
+-- NULL the oldest one free to take (pending, running under a lease that has run out, or held by this very
+-- worker, which takes its batch back at once after a fault). UPDLOCK holds the chosen row to the update;
+-- READPAST skips rows another instance is claiming, so two instances take different batches and never
+-- wait for each other (PostgreSQL: FOR UPDATE SKIP LOCKED). status 'not_found' when there is none to take.
 CREATE OR ALTER PROCEDURE dbo.claim_code_batch
     @id             uniqueidentifier,
     @worker         uniqueidentifier,
@@ -17,7 +17,8 @@ BEGIN
     WITH next_batch AS (
         SELECT TOP (1) b.id, b.status, b.claimed_by, b.lease_until, b.updated_at
         FROM dbo.code_batches b WITH (UPDLOCK, READPAST, ROWLOCK)
-        WHERE b.status IN ('pending', 'running') AND (b.lease_until IS NULL OR b.lease_until < @now)
+        WHERE b.status IN ('pending', 'running')
+          AND (b.lease_until IS NULL OR b.lease_until < @now OR b.claimed_by = @worker)
           AND (@id IS NULL OR b.id = @id)
         ORDER BY b.created_at
     )
