@@ -1,0 +1,14 @@
+-- A program's promo/partner codes start counting their uses when the program gets a per-code limit: the twin
+-- of db/postgres/procedures/helpers/recount_code_uses.sql (the caller holds the program's row lock; a use
+-- committing while this runs may go uncounted).
+CREATE OR ALTER PROCEDURE dbo.recount_code_uses
+    @program_id uniqueidentifier
+AS
+BEGIN
+    SET NOCOUNT ON;
+    UPDATE c
+    SET reward_count = (SELECT COUNT(*) FROM dbo.redemptions r
+                        WHERE r.code = c.code AND r.kind <> 'referral' AND r.status <> 'reversed')
+    FROM dbo.referral_codes c
+    WHERE c.program_id = @program_id AND c.max_redemptions IS NULL;
+END;
