@@ -29,6 +29,12 @@ internal static class Scenario
             .Created()).Code;
     }
 
+    /// <summary>An order id no other test uses.</summary>
+    public static string NewOrderId() => "order-" + Guid.NewGuid().ToString("N")[..16];
+
+    /// <summary>A redemption at checkout of a new order of this amount.</summary>
+    public static Checkout Order(string code, string customerId, long orderAmount) => new(code, customerId, NewOrderId(), orderAmount);
+
     /// <summary>A promo program with this offer and these rules.</summary>
     public static async Task<Guid> NewPromoProgramAsync(Offer offer, int? maxRedemptionsPerCode = null, int? maxRedemptionsPerCustomer = null,
         long? minimumOrderAmount = null, bool? newCustomersOnly = null, DateTimeOffset? startsAt = null, DateTimeOffset? endsAt = null,
