@@ -7,9 +7,12 @@ CREATE OR REPLACE FUNCTION recount_code_uses(p_program_id uuid)
 RETURNS void
 LANGUAGE plpgsql AS $$
 BEGIN
+    -- Only rows whose count changes are written (a batch program has many codes never used).
     UPDATE referral_codes c
-    SET reward_count = (SELECT count(*) FROM redemptions r
-                        WHERE r.code = c.code AND r.kind <> 'referral' AND r.status <> 'reversed')
-    WHERE c.program_id = p_program_id AND c.max_redemptions IS NULL;
+    SET reward_count = n.uses
+    FROM referral_codes k
+    CROSS JOIN LATERAL (SELECT count(*)::integer AS uses FROM redemptions r
+                        WHERE r.code = k.code AND r.kind <> 'referral' AND r.status <> 'reversed') n
+    WHERE k.program_id = p_program_id AND k.max_redemptions IS NULL AND c.code = k.code AND c.reward_count <> n.uses;
 END;
 $$;

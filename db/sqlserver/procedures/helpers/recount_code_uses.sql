@@ -6,9 +6,12 @@ CREATE OR ALTER PROCEDURE dbo.recount_code_uses
 AS
 BEGIN
     SET NOCOUNT ON;
+    -- Only rows whose count changes are written: rewriting every code of a large batch would take
+    -- thousands of row locks and escalate to a table lock that blocks every redemption.
     UPDATE c
-    SET reward_count = (SELECT COUNT(*) FROM dbo.redemptions r
-                        WHERE r.code = c.code AND r.kind <> 'referral' AND r.status <> 'reversed')
+    SET reward_count = n.uses
     FROM dbo.referral_codes c
-    WHERE c.program_id = @program_id AND c.max_redemptions IS NULL;
+    CROSS APPLY (SELECT COUNT(*) AS uses FROM dbo.redemptions r
+                 WHERE r.code = c.code AND r.kind <> 'referral' AND r.status <> 'reversed') n
+    WHERE c.program_id = @program_id AND c.max_redemptions IS NULL AND c.reward_count <> n.uses;
 END;
