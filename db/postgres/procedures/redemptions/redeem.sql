@@ -40,12 +40,37 @@ BEGIN
 
     <<work>>
     BEGIN
-        -- Read, not locked: the checks below need no lock; the limits are enforced by guarded writes.
-        SELECT c.owner_id, c.status AS code_status, c.expires_at, c.max_redemptions, p.id AS program_id, p.kind,
-               p.status AS program_status, p.currency, p.referrer_reward, p.referee_reward, p.minimum_order_amount,
-               p.max_rewards_per_referrer, p.funding_account_id, p.offer_type, p.offer_percent_off,
-               p.offer_max_discount, p.offer_amount, p.commission_amount, p.commission_basis_points, p.commission_max,
-               p.starts_at, p.ends_at, p.max_redemptions_per_code, p.max_redemptions_per_customer, p.new_customers_only
+        -- Read, not locked: the checks need no lock (the limits are enforced by the guarded writes below). One
+        -- statement finds the code and its program, applies the checks in order and works out the amounts.
+        -- A fixed commission is paid as set, whatever the order (the minimum order amount guards small orders).
+        SELECT c.owner_id, p.id AS program_id, p.kind, p.currency, p.funding_account_id, p.max_rewards_per_referrer,
+               p.max_redemptions_per_customer, COALESCE(c.max_redemptions, p.max_redemptions_per_code) AS code_limit,
+               CASE
+                   WHEN c.status <> 'active' THEN 'code_disabled'
+                   WHEN c.expires_at <= now() THEN 'code_expired'
+                   WHEN p.status = 'paused' THEN 'code_inactive'
+                   WHEN p.status = 'ended' OR p.ends_at <= now() THEN 'program_ended'
+                   WHEN p.starts_at > now() THEN 'program_not_started'
+                   WHEN p_currency <> p.currency THEN 'currency_mismatch'
+                   WHEN (p.kind <> 'referral' OR p.offer_type IS NOT NULL)
+                        AND (p_order_id IS NULL OR p_order_amount IS NULL) THEN 'order_required'
+                   WHEN (p.kind <> 'referral' OR p.offer_type IS NOT NULL)
+                        AND p_order_amount < p.minimum_order_amount THEN 'order_below_minimum'
+                   WHEN p_customer_id = c.owner_id THEN 'self_referral'
+                   WHEN p.new_customers_only AND (p_customer_order_count > 0 OR EXISTS (
+                            SELECT 1 FROM ordering_customers o WHERE o.customer_id = p_customer_id)) THEN 'not_new_customer'
+               END AS refusal,
+               CASE WHEN p.offer_type = 'discount'
+                    THEN offer_value(p_order_amount, p.offer_percent_off, p.offer_max_discount, p.offer_amount)
+                    ELSE 0 END AS discount,
+               CASE WHEN p.kind = 'referral' THEN p.referee_reward
+                    WHEN p.offer_type = 'credit' THEN p.offer_amount
+                    ELSE 0 END AS referee_amount,
+               CASE WHEN p.kind = 'referral' THEN p.referrer_reward
+                    WHEN p.kind = 'promo' THEN 0
+                    WHEN p.commission_basis_points IS NOT NULL
+                        THEN offer_value(p_order_amount, p.commission_basis_points, p.commission_max, NULL)
+                    ELSE p.commission_amount END AS referrer_amount
         INTO v_code
         FROM referral_codes c JOIN programs p ON p.id = c.program_id
         WHERE c.code = p_code;
@@ -53,40 +78,18 @@ BEGIN
             v_result.status := 'code_not_found';
             EXIT work;
         END IF;
-        v_result.status := CASE
-            WHEN v_code.code_status <> 'active' THEN 'code_disabled'
-            WHEN v_code.expires_at <= now() THEN 'code_expired'
-            WHEN v_code.program_status = 'paused' THEN 'code_inactive'
-            WHEN v_code.program_status = 'ended' OR v_code.ends_at <= now() THEN 'program_ended'
-            WHEN v_code.starts_at > now() THEN 'program_not_started'
-            WHEN p_currency <> v_code.currency THEN 'currency_mismatch'
-            WHEN (v_code.kind <> 'referral' OR v_code.offer_type IS NOT NULL)
-                 AND (p_order_id IS NULL OR p_order_amount IS NULL) THEN 'order_required'
-            WHEN (v_code.kind <> 'referral' OR v_code.offer_type IS NOT NULL)
-                 AND p_order_amount < v_code.minimum_order_amount THEN 'order_below_minimum'
-            WHEN p_customer_id = v_code.owner_id THEN 'self_referral'
-            WHEN v_code.new_customers_only AND (p_customer_order_count > 0 OR EXISTS (
-                     SELECT 1 FROM ordering_customers o WHERE o.customer_id = p_customer_id)) THEN 'not_new_customer'
-        END;
-        EXIT work WHEN v_result.status IS NOT NULL;
-
-        v_discount := CASE WHEN v_code.offer_type = 'discount'
-                           THEN offer_value(p_order_amount, v_code.offer_percent_off, v_code.offer_max_discount, v_code.offer_amount)
-                           ELSE 0 END;
-        v_referee_amount := CASE WHEN v_code.kind = 'referral' THEN v_code.referee_reward
-                                 WHEN v_code.offer_type = 'credit' THEN v_code.offer_amount
-                                 ELSE 0 END;
-        -- A fixed commission is paid as set, whatever the order (the minimum order amount guards small orders).
-        v_referrer_amount := CASE WHEN v_code.kind = 'referral' THEN v_code.referrer_reward
-                                  WHEN v_code.kind = 'promo' THEN 0
-                                  WHEN v_code.commission_basis_points IS NOT NULL
-                                      THEN offer_value(p_order_amount, v_code.commission_basis_points, v_code.commission_max, NULL)
-                                  ELSE v_code.commission_amount END;
+        IF v_code.refusal IS NOT NULL THEN
+            v_result.status := v_code.refusal;
+            EXIT work;
+        END IF;
+        v_discount := v_code.discount;
+        v_referee_amount := v_code.referee_amount;
+        v_referrer_amount := v_code.referrer_amount;
 
         -- Claim a use of the code, when a limit counts them: one guarded update takes the row lock and holds the
         -- count under the limit. What it refuses is explained by a second look; should that find room again (a
         -- reversal gave a use back in between), the claim is tried again.
-        v_limit := COALESCE(v_code.max_redemptions, v_code.max_redemptions_per_code);
+        v_limit := v_code.code_limit;
         IF v_code.kind = 'referral' OR v_limit IS NOT NULL THEN
             v_cap := CASE WHEN v_code.kind = 'referral' THEN LEAST(v_limit, v_code.max_rewards_per_referrer) ELSE v_limit END;
             LOOP
