@@ -3,7 +3,6 @@ using ReferralService.Infrastructure;
 
 namespace ReferralService.Redemptions;
 
-// Request records are public: .NET 10's validation source generator skips internal types.
 /// <summary>
 /// Promo and partner codes, and referral codes whose program gives the friend a discount, need orderId and
 /// orderAmount (order_required without them). currency, when given, must be the program's; customerOrderCount is the
