@@ -3,22 +3,153 @@ using ReferralService.Infrastructure;
 
 namespace ReferralService.Programs;
 
+/// <summary>What a program is: which side gets what (README, "Program kinds").</summary>
+internal static class ProgramKinds
+{
+    public const string Referral = "referral";
+    public const string Promo = "promo";
+    public const string Partner = "partner";
+    public const string Pattern = "^(referral|promo|partner)$";
+}
+
+/// <summary>
+/// What a code gives the shopper who uses it: a discount on the order (<c>percentOff</c> in basis points with an
+/// optional <c>maxDiscount</c>, or <c>amountOff</c>) or credit (<c>amount</c>, posted to their balance).
+/// </summary>
+public sealed record OfferRequest(
+    [property: Required, RegularExpression("^(discount|credit)$", ErrorMessage = "discount or credit.")] string Type,
+    [property: Range(1, 10_000, ErrorMessage = "Basis points from 1 to 10000 (100%).")] int? PercentOff,
+    [property: Amount] long? MaxDiscount,
+    [property: Amount] long? AmountOff,
+    [property: Amount] long? Amount) : IValidatableObject
+{
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    {
+        if (Type == "discount" && (PercentOff is null) == (AmountOff is null))
+        {
+            yield return new("A discount has either percentOff or amountOff.", [nameof(PercentOff), nameof(AmountOff)]);
+        }
+        if (Type == "discount" && (Amount is not null || (AmountOff is not null && MaxDiscount is not null)))
+        {
+            yield return new("A discount takes percentOff (with an optional maxDiscount) or amountOff, nothing else.", [nameof(Amount), nameof(MaxDiscount)]);
+        }
+        if (Type == "credit" && (Amount is null || PercentOff is not null || MaxDiscount is not null || AmountOff is not null))
+        {
+            yield return new("A credit offer takes amount only.", [nameof(Amount)]);
+        }
+    }
+}
+
+/// <summary>A partner's earning per qualified order: a fixed <c>amount</c>, or <c>basisPoints</c> of the order with an optional <c>max</c>.</summary>
+public sealed record CommissionRequest(
+    [property: Amount] long? Amount,
+    [property: Range(1, 10_000, ErrorMessage = "Basis points from 1 to 10000 (100%).")] int? BasisPoints,
+    [property: Amount] long? Max) : IValidatableObject
+{
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    {
+        if ((Amount is null) == (BasisPoints is null) || (Amount is not null && Max is not null))
+        {
+            yield return new("A commission is an amount, or basisPoints with an optional max.", [nameof(Amount), nameof(BasisPoints)]);
+        }
+    }
+}
+
 public sealed record CreateProgramRequest(
     [property: Required, FreeText(200)] string Name,
     [property: Required, RegularExpression(Inputs.CurrencyPattern, ErrorMessage = Inputs.CurrencyRule)] string Currency,
-    [property: Amount] long ReferrerReward,
-    [property: Amount] long RefereeReward,
-    [property: Amount(minimum: 0)] long MinimumOrderAmount,
-    [property: Range(1, int.MaxValue, ErrorMessage = "A positive whole number.")] int? MaxRewardsPerReferrer);
+    [property: RegularExpression(ProgramKinds.Pattern, ErrorMessage = "referral, promo or partner.")] string? Kind,
+    [property: Amount] long? ReferrerReward,
+    [property: Amount] long? RefereeReward,
+    OfferRequest? RefereeOffer,
+    OfferRequest? Offer,
+    CommissionRequest? Commission,
+    [property: Amount(minimum: 0)] long? MinimumOrderAmount,
+    [property: Range(1, int.MaxValue, ErrorMessage = "A positive whole number.")] int? MaxRewardsPerReferrer,
+    DateTimeOffset? StartsAt,
+    DateTimeOffset? EndsAt,
+    [property: Range(1, int.MaxValue, ErrorMessage = "A positive whole number.")] int? MaxRedemptionsPerCode,
+    [property: Range(1, int.MaxValue, ErrorMessage = "A positive whole number.")] int? MaxRedemptionsPerCustomer,
+    bool? NewCustomersOnly) : IValidatableObject
+{
+    public string KindOrDefault => Kind ?? ProgramKinds.Referral;
 
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    {
+        static ValidationResult Needs(string field, string kind) => new($"A {kind} program needs {field}.", [field]);
+        static ValidationResult Takes(string field, string kind, string why = "") => new($"A {kind} program does not take {field}{why}.", [field]);
+        static string Json(string name) => char.ToLowerInvariant(name[0]) + name[1..];
+
+        var kind = KindOrDefault;
+        if (kind == ProgramKinds.Referral)
+        {
+            if (ReferrerReward is null) { yield return Needs(Json(nameof(ReferrerReward)), kind); }
+            if ((RefereeReward is null) == (RefereeOffer is null))
+            {
+                yield return new("A referral program gives the friend either refereeReward (credit) or refereeOffer (a discount).",
+                    [Json(nameof(RefereeReward)), Json(nameof(RefereeOffer))]);
+            }
+            if (RefereeOffer is { Type: not "discount" }) { yield return new("refereeOffer is a discount; credit is refereeReward.", [Json(nameof(RefereeOffer))]); }
+            if (Offer is not null) { yield return Takes(Json(nameof(Offer)), kind); }
+            if (Commission is not null) { yield return Takes(Json(nameof(Commission)), kind); }
+            if (MaxRedemptionsPerCode is not null) { yield return Takes(Json(nameof(MaxRedemptionsPerCode)), kind, " (its cap is maxRewardsPerReferrer)"); }
+            if (MaxRedemptionsPerCustomer is not null) { yield return Takes(Json(nameof(MaxRedemptionsPerCustomer)), kind, " (a friend is referred once)"); }
+            if (NewCustomersOnly is not null) { yield return Takes(Json(nameof(NewCustomersOnly)), kind); }
+        }
+        else
+        {
+            if (Offer is null) { yield return Needs(Json(nameof(Offer)), kind); }
+            if (ReferrerReward is not null) { yield return Takes(Json(nameof(ReferrerReward)), kind); }
+            if (RefereeReward is not null) { yield return Takes(Json(nameof(RefereeReward)), kind); }
+            if (RefereeOffer is not null) { yield return Takes(Json(nameof(RefereeOffer)), kind); }
+            if (MaxRewardsPerReferrer is not null) { yield return Takes(Json(nameof(MaxRewardsPerReferrer)), kind); }
+            if (kind == ProgramKinds.Partner && Commission is null) { yield return Needs(Json(nameof(Commission)), kind); }
+            if (kind == ProgramKinds.Promo && Commission is not null) { yield return Takes(Json(nameof(Commission)), kind); }
+        }
+        if (StartsAt is { } starts && EndsAt is { } ends && starts >= ends)
+        {
+            yield return new("startsAt must be before endsAt.", [Json(nameof(StartsAt)), Json(nameof(EndsAt))]);
+        }
+    }
+}
+
+/// <summary>
+/// What a PATCH changes; an absent field stays as it is. <c>offer</c> and <c>commission</c> replace the whole
+/// offer or commission (promo and partner programs); the offer only while the program has no redemptions.
+/// A program's kind is fixed when it is created.
+/// </summary>
 public sealed record UpdateProgramRequest(
     [property: RegularExpression("^(active|paused|ended)$")] string? Status,
+    [property: FreeText(200)] string? Name,
     [property: Range(1, int.MaxValue, ErrorMessage = "A positive whole number.")] int? MaxRewardsPerReferrer,
-    [property: Amount(minimum: 0)] long? MinimumOrderAmount);
+    [property: Amount(minimum: 0)] long? MinimumOrderAmount,
+    OfferRequest? Offer,
+    CommissionRequest? Commission,
+    DateTimeOffset? StartsAt,
+    DateTimeOffset? EndsAt,
+    [property: Range(1, int.MaxValue, ErrorMessage = "A positive whole number.")] int? MaxRedemptionsPerCode,
+    [property: Range(1, int.MaxValue, ErrorMessage = "A positive whole number.")] int? MaxRedemptionsPerCustomer,
+    bool? NewCustomersOnly) : IValidatableObject
+{
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    {
+        if (StartsAt is { } starts && EndsAt is { } ends && starts >= ends)
+        {
+            yield return new("startsAt must be before endsAt.", ["startsAt", "endsAt"]);
+        }
+    }
+}
+
+/// <summary>An offer as programs answer it: the fields of its type, the others absent (null).</summary>
+internal sealed record OfferResponse(string Type, int? PercentOff, long? MaxDiscount, long? AmountOff, long? Amount);
+
+internal sealed record CommissionResponse(long? Amount, int? BasisPoints, long? Max);
 
 internal sealed record ProgramResponse(
-    Guid Id, string Name, string Currency, long ReferrerReward, long RefereeReward, long MinimumOrderAmount,
-    int? MaxRewardsPerReferrer, string Status, DateTime CreatedAt, DateTime UpdatedAt);
+    Guid Id, string Name, string Kind, string Currency, long ReferrerReward, long RefereeReward, OfferResponse? RefereeOffer,
+    OfferResponse? Offer, CommissionResponse? Commission, long MinimumOrderAmount, int? MaxRewardsPerReferrer,
+    DateTime? StartsAt, DateTime? EndsAt, int? MaxRedemptionsPerCode, int? MaxRedemptionsPerCustomer, bool NewCustomersOnly,
+    string Status, DateTime CreatedAt, DateTime UpdatedAt);
 
 /// <summary>A program as the program procedures answer (program_row after its status column).</summary>
 internal sealed record ProgramRow(
@@ -28,6 +159,21 @@ internal sealed record ProgramRow(
     int? CommissionBasisPoints, long? CommissionMax, DateTime? StartsAt, DateTime? EndsAt, int? MaxRedemptionsPerCode,
     int? MaxRedemptionsPerCustomer, bool NewCustomersOnly)
 {
-    public ProgramResponse ToResponse() => new(Id, Name, Currency.Trim(), ReferrerReward, RefereeReward,
-        MinimumOrderAmount, MaxRewardsPerReferrer, ProgramStatus, CreatedAt.AsUtc(), UpdatedAt.AsUtc());
+    public ProgramResponse ToResponse()
+    {
+        // offer_amount is a discount's amountOff or a credit offer's amount.
+        var offer = OfferType switch
+        {
+            null => null,
+            "discount" => new OfferResponse(OfferType, OfferPercentOff, OfferMaxDiscount, OfferAmount, null),
+            _ => new OfferResponse(OfferType, null, null, null, OfferAmount),
+        };
+        var commission = CommissionAmount is null && CommissionBasisPoints is null
+            ? null
+            : new CommissionResponse(CommissionAmount, CommissionBasisPoints, CommissionMax);
+        var referral = Kind == ProgramKinds.Referral;
+        return new(Id, Name, Kind, Currency.Trim(), ReferrerReward, RefereeReward, referral ? offer : null, referral ? null : offer,
+            commission, MinimumOrderAmount, MaxRewardsPerReferrer, StartsAt?.AsUtc(), EndsAt?.AsUtc(), MaxRedemptionsPerCode,
+            MaxRedemptionsPerCustomer, NewCustomersOnly, ProgramStatus, CreatedAt.AsUtc(), UpdatedAt.AsUtc());
+    }
 }

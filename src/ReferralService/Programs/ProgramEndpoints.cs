@@ -18,12 +18,25 @@ internal static class ProgramEndpoints
         var group = app.MapGroup("/v1/programs").WithTags("Programs");
 
         group.MapPost("/", CreateProgram).RequireAuthorization(Policies.Admin).AcceptsIdempotencyKey()
-            .WithName(nameof(CreateProgram)).Refuses(Refusals.ValidationFailed, Refusals.IdempotencyKeyReused).WithSummary("Create a referral program (give X, get Y).");
+            .WithName(nameof(CreateProgram)).Refuses(Refusals.ValidationFailed, Refusals.IdempotencyKeyReused).WithSummary("Create a program: referral (give X, get Y), promo (an offer for whoever uses a code) or partner (an offer, and a commission for the code's owner).")
+            .WithDescription(ProgramRules);
         group.MapGet("/{programId:guid}", GetProgram).RequireAuthorization(Policies.Staff)
             .WithName(nameof(GetProgram)).Refuses(Refusals.NotFound).WithSummary("Read a program.");
         group.MapPatch("/{programId:guid}", UpdateProgram).RequireAuthorization(Policies.Admin)
-            .WithName(nameof(UpdateProgram)).Refuses(Refusals.ValidationFailed, Refusals.NotFound, Refusals.InvalidState).WithSummary("Change a program's status (active, paused, ended; ended is final) or limits.");
+            .WithName(nameof(UpdateProgram)).Refuses(Refusals.ValidationFailed, Refusals.NotFound, Refusals.InvalidState, Refusals.WrongProgramKind, Refusals.ProgramHasRedemptions)
+            .WithSummary("Change a program's status (active, paused, ended; ended is final), name, rules, offer or commission; its kind is fixed.")
+            .WithDescription("Absent fields stay as they are. `offer` and `commission` are replaced whole; the offer only while the program has no redemptions (409 program_has_redemptions), the commission applies to redemptions from then on. Rules that do not fit the program's kind answer 422 wrong_program_kind. Setting maxRedemptionsPerCode where there was none counts each code's earlier uses.");
     }
+
+    private const string ProgramRules =
+        "Amounts are integer minor units. `kind` is referral (default), promo or partner.\n\n" +
+        "- referral: `referrerReward` and either `refereeReward` (credit) or `refereeOffer` (a first-order discount).\n" +
+        "- promo: `offer` for whoever redeems; no owner on its codes.\n" +
+        "- partner: `offer` for the shopper and `commission` for the code's owner, pending at redemption and posted when the order qualifies.\n\n" +
+        "An offer is `{\"type\":\"discount\",\"percentOff\":2500,\"maxDiscount\":500}` (basis points), `{\"type\":\"discount\",\"amountOff\":1000}` " +
+        "or `{\"type\":\"credit\",\"amount\":2500}`; a commission `{\"amount\":777}` or `{\"basisPoints\":1234,\"max\":5000}`. " +
+        "A percentage is floor(orderAmount × basisPoints / 10000), then capped by its max, then by orderAmount: never negative, never more than the order. " +
+        "Rules for promo and partner programs: minimumOrderAmount, startsAt/endsAt, maxRedemptionsPerCode, maxRedemptionsPerCustomer, newCustomersOnly.";
 
     private static async Task<Results<Created<ProgramResponse>, ProblemHttpResult>> CreateProgram(
         CreateProgramRequest request, ProgramStore store, HttpContext http, CancellationToken ct)

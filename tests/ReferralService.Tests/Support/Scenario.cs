@@ -13,6 +13,32 @@ internal static class Scenario
         return (await admin.Programs.CreateProgramAsync(program).Created()).Id;
     }
 
+    /// <summary>A promo program with this offer and these rules.</summary>
+    public static async Task<Guid> NewPromoProgramAsync(Offer offer, int? maxRedemptionsPerCode = null, int? maxRedemptionsPerCustomer = null,
+        long? minimumOrderAmount = null, bool? newCustomersOnly = null, DateTimeOffset? startsAt = null, DateTimeOffset? endsAt = null,
+        string currency = "USD")
+    {
+        using var admin = Api.Admin();
+        var program = NewProgram.Promo(offer, currency) with
+        {
+            MaxRedemptionsPerCode = maxRedemptionsPerCode, MaxRedemptionsPerCustomer = maxRedemptionsPerCustomer,
+            MinimumOrderAmount = minimumOrderAmount, NewCustomersOnly = newCustomersOnly, StartsAt = startsAt, EndsAt = endsAt,
+        };
+        return (await admin.Programs.CreateProgramAsync(program).Created()).Id;
+    }
+
+    /// <summary>A partner program: this offer for the shopper, this commission for the code's owner.</summary>
+    public static async Task<Guid> NewPartnerProgramAsync(Offer offer, Commission commission, int? maxRedemptionsPerCode = null,
+        long? minimumOrderAmount = null, string currency = "USD")
+    {
+        using var admin = Api.Admin();
+        var program = NewProgram.Partner(offer, commission, currency) with
+        {
+            MaxRedemptionsPerCode = maxRedemptionsPerCode, MinimumOrderAmount = minimumOrderAmount,
+        };
+        return (await admin.Programs.CreateProgramAsync(program).Created()).Id;
+    }
+
     public static async Task<string> CodeForAsync(Guid programId, string customerId)
     {
         using var merchant = Api.Merchant();

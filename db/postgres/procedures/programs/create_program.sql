@@ -1,6 +1,12 @@
+-- Creates a program of any kind and its funding account. What each kind must and must not have is checked
+-- by the service before the call (Programs/ProgramContracts.cs) and by programs_kind_shape after it.
+DROP FUNCTION IF EXISTS create_program(uuid, varchar, char, bigint, bigint, bigint, integer, varchar, varchar, char);
 CREATE OR REPLACE FUNCTION create_program(
-    p_id uuid, p_name varchar, p_currency char, p_referrer_reward bigint, p_referee_reward bigint,
-    p_minimum_order_amount bigint, p_max_rewards_per_referrer integer,
+    p_id uuid, p_name varchar, p_currency char, p_kind varchar, p_referrer_reward bigint, p_referee_reward bigint,
+    p_minimum_order_amount bigint, p_max_rewards_per_referrer integer, p_offer_type varchar, p_offer_percent_off integer,
+    p_offer_max_discount bigint, p_offer_amount bigint, p_commission_amount bigint, p_commission_basis_points integer,
+    p_commission_max bigint, p_starts_at timestamptz, p_ends_at timestamptz, p_max_redemptions_per_code integer,
+    p_max_redemptions_per_customer integer, p_new_customers_only boolean,
     p_caller_id varchar, p_idempotency_key varchar, p_request_hash char)
 RETURNS SETOF program_row
 LANGUAGE plpgsql AS $$
@@ -17,10 +23,16 @@ BEGIN
     END IF;
 
     v_funding := system_account('funding', p_id::text, p_currency);
-    INSERT INTO programs (id, name, currency, referrer_reward, referee_reward, minimum_order_amount,
-                          max_rewards_per_referrer, status, funding_account_id, created_at, updated_at)
-    VALUES (p_id, p_name, p_currency, p_referrer_reward, p_referee_reward, p_minimum_order_amount,
-            p_max_rewards_per_referrer, 'active', v_funding, now(), now());
+    INSERT INTO programs (id, name, currency, kind, referrer_reward, referee_reward, minimum_order_amount,
+                          max_rewards_per_referrer, offer_type, offer_percent_off, offer_max_discount, offer_amount,
+                          commission_amount, commission_basis_points, commission_max, starts_at, ends_at,
+                          max_redemptions_per_code, max_redemptions_per_customer, new_customers_only,
+                          status, funding_account_id, created_at, updated_at)
+    VALUES (p_id, p_name, p_currency, p_kind, p_referrer_reward, p_referee_reward, p_minimum_order_amount,
+            p_max_rewards_per_referrer, p_offer_type, p_offer_percent_off, p_offer_max_discount, p_offer_amount,
+            p_commission_amount, p_commission_basis_points, p_commission_max, p_starts_at, p_ends_at,
+            p_max_redemptions_per_code, p_max_redemptions_per_customer, p_new_customers_only,
+            'active', v_funding, now(), now());
     v_result := program_view(p_id);
 
     IF p_idempotency_key IS NOT NULL THEN

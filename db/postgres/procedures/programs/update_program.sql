@@ -1,27 +1,76 @@
--- Changes status and limits. 'ended' is final; NULL arguments leave a field as it is.
+-- Changes a program. 'ended' is final; NULL arguments leave a field as it is. An offer (p_offer_type not
+-- NULL) or a commission (amount or basis points not NULL) is replaced whole: offers of promo and partner
+-- programs, and only while the program has no redemptions (its codes were used on the old terms);
+-- commissions of partner programs, for redemptions from now on. Setting maxRedemptionsPerCode where there
+-- was none recounts the uses of the codes it now limits (recount_code_uses).
+DROP FUNCTION IF EXISTS update_program(uuid, varchar, integer, bigint);
 CREATE OR REPLACE FUNCTION update_program(
-    p_id uuid, p_status varchar, p_max_rewards_per_referrer integer, p_minimum_order_amount bigint)
+    p_id uuid, p_status varchar, p_name varchar, p_max_rewards_per_referrer integer, p_minimum_order_amount bigint,
+    p_offer_type varchar, p_offer_percent_off integer, p_offer_max_discount bigint, p_offer_amount bigint,
+    p_commission_amount bigint, p_commission_basis_points integer, p_commission_max bigint,
+    p_starts_at timestamptz, p_ends_at timestamptz, p_max_redemptions_per_code integer,
+    p_max_redemptions_per_customer integer, p_new_customers_only boolean)
 RETURNS SETOF program_row
 LANGUAGE plpgsql AS $$
 DECLARE
-    v_current varchar(10);
+    v_current programs%ROWTYPE;
+    v_commission boolean := p_commission_amount IS NOT NULL OR p_commission_basis_points IS NOT NULL;
     v_result program_row;
 BEGIN
-    -- Row lock: the status check decides the write.
-    SELECT p.status INTO v_current FROM programs p WHERE p.id = p_id FOR UPDATE;
-    IF v_current IS NULL THEN
-        v_result.status := 'not_found';
-    ELSIF v_current = 'ended' AND COALESCE(p_status, 'ended') <> 'ended' THEN
-        v_result.status := 'invalid_state';
-    ELSE
+    <<work>>
+    BEGIN
+        -- Row lock: the checks below decide the write.
+        SELECT p.* INTO v_current FROM programs p WHERE p.id = p_id FOR UPDATE;
+        IF v_current.id IS NULL THEN
+            v_result.status := 'not_found';
+            EXIT work;
+        END IF;
+        IF v_current.status = 'ended' AND COALESCE(p_status, 'ended') <> 'ended' THEN
+            v_result.status := 'invalid_state';
+            EXIT work;
+        END IF;
+        IF (p_offer_type IS NOT NULL AND v_current.kind = 'referral')
+           OR (v_commission AND v_current.kind <> 'partner')
+           OR (p_max_rewards_per_referrer IS NOT NULL AND v_current.kind <> 'referral')
+           OR ((p_max_redemptions_per_code IS NOT NULL OR p_max_redemptions_per_customer IS NOT NULL
+                OR p_new_customers_only IS NOT NULL) AND v_current.kind = 'referral') THEN
+            v_result.status := 'wrong_program_kind';
+            EXIT work;
+        END IF;
+        IF COALESCE(p_starts_at, v_current.starts_at) >= COALESCE(p_ends_at, v_current.ends_at) THEN
+            v_result.status := 'validation_failed';
+            EXIT work;
+        END IF;
+        IF p_offer_type IS NOT NULL
+           AND EXISTS (SELECT 1 FROM redemptions r WHERE r.program_id = p_id AND r.kind <> 'referral') THEN
+            v_result.status := 'program_has_redemptions';
+            EXIT work;
+        END IF;
+
         UPDATE programs p
         SET status = COALESCE(p_status, p.status),
+            name = COALESCE(p_name, p.name),
             max_rewards_per_referrer = COALESCE(p_max_rewards_per_referrer, p.max_rewards_per_referrer),
             minimum_order_amount = COALESCE(p_minimum_order_amount, p.minimum_order_amount),
+            offer_type = COALESCE(p_offer_type, p.offer_type),
+            offer_percent_off = CASE WHEN p_offer_type IS NULL THEN p.offer_percent_off ELSE p_offer_percent_off END,
+            offer_max_discount = CASE WHEN p_offer_type IS NULL THEN p.offer_max_discount ELSE p_offer_max_discount END,
+            offer_amount = CASE WHEN p_offer_type IS NULL THEN p.offer_amount ELSE p_offer_amount END,
+            commission_amount = CASE WHEN v_commission THEN p_commission_amount ELSE p.commission_amount END,
+            commission_basis_points = CASE WHEN v_commission THEN p_commission_basis_points ELSE p.commission_basis_points END,
+            commission_max = CASE WHEN v_commission THEN p_commission_max ELSE p.commission_max END,
+            starts_at = COALESCE(p_starts_at, p.starts_at),
+            ends_at = COALESCE(p_ends_at, p.ends_at),
+            max_redemptions_per_code = COALESCE(p_max_redemptions_per_code, p.max_redemptions_per_code),
+            max_redemptions_per_customer = COALESCE(p_max_redemptions_per_customer, p.max_redemptions_per_customer),
+            new_customers_only = COALESCE(p_new_customers_only, p.new_customers_only),
             updated_at = now()
         WHERE p.id = p_id;
+        IF p_max_redemptions_per_code IS NOT NULL AND v_current.max_redemptions_per_code IS NULL THEN
+            PERFORM recount_code_uses(p_id);
+        END IF;
         v_result := program_view(p_id);
-    END IF;
+    END work;
     RETURN NEXT v_result;
 END;
 $$;

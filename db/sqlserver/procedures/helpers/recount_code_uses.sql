@@ -3,6 +3,7 @@
 -- limit, so update_program calls this when the program's per-code limit goes from none to a value, in its
 -- transaction, with the program row locked. A referral program's codes are left alone (their count is always
 -- kept); only codes whose count is wrong are written (and so locked), not every code of a million-code batch.
+-- A redemption of an unlimited code does not lock the code, so one committing while this runs may go uncounted.
 -- Runs in the caller's transaction and leaves errors to its CATCH.
 CREATE OR ALTER PROCEDURE dbo.recount_code_uses
     @program_id  uniqueidentifier

@@ -1,13 +1,26 @@
--- Creates a program and its funding account. A repeat of the same Idempotency-Key replays the
+-- Creates a program of any kind and its funding account (the rules of each kind: PG's create_program.sql). A repeat of the same Idempotency-Key replays the
 -- stored outcome; the same key with another request answers 'idempotency_key_reused'.
 CREATE OR ALTER PROCEDURE dbo.create_program
     @id                        uniqueidentifier,
     @name                      nvarchar(200),
     @currency                  char(3),
+    @kind                      varchar(10),
     @referrer_reward           bigint,
     @referee_reward            bigint,
     @minimum_order_amount      bigint,
     @max_rewards_per_referrer  int,
+    @offer_type                varchar(10),
+    @offer_percent_off         int,
+    @offer_max_discount        bigint,
+    @offer_amount              bigint,
+    @commission_amount         bigint,
+    @commission_basis_points   int,
+    @commission_max            bigint,
+    @starts_at                 datetimeoffset(6),
+    @ends_at                   datetimeoffset(6),
+    @max_redemptions_per_code  int,
+    @max_redemptions_per_customer int,
+    @new_customers_only        bit,
     @caller_id                 nvarchar(200),
     @idempotency_key           nvarchar(255),
     @request_hash              char(64)
@@ -35,10 +48,16 @@ BEGIN
         SET @funding_owner = LOWER(CONVERT(nvarchar(36), @id));
         EXEC dbo.system_account @kind = 'funding', @owner_id = @funding_owner, @currency = @currency,
             @id = @funding OUTPUT;
-        INSERT INTO dbo.programs (id, name, currency, referrer_reward, referee_reward, minimum_order_amount,
-                                  max_rewards_per_referrer, status, funding_account_id, created_at, updated_at)
-        VALUES (@id, @name, @currency, @referrer_reward, @referee_reward, @minimum_order_amount,
-                @max_rewards_per_referrer, 'active', @funding, @now, @now);
+        INSERT INTO dbo.programs (id, name, currency, kind, referrer_reward, referee_reward, minimum_order_amount,
+                                  max_rewards_per_referrer, offer_type, offer_percent_off, offer_max_discount, offer_amount,
+                                  commission_amount, commission_basis_points, commission_max, starts_at, ends_at,
+                                  max_redemptions_per_code, max_redemptions_per_customer, new_customers_only,
+                                  status, funding_account_id, created_at, updated_at)
+        VALUES (@id, @name, @currency, @kind, @referrer_reward, @referee_reward, @minimum_order_amount,
+                @max_rewards_per_referrer, @offer_type, @offer_percent_off, @offer_max_discount, @offer_amount,
+                @commission_amount, @commission_basis_points, @commission_max, @starts_at, @ends_at,
+                @max_redemptions_per_code, @max_redemptions_per_customer, @new_customers_only,
+                'active', @funding, @now, @now);
         INSERT INTO @result SELECT * FROM dbo.program_view(@id);
 
         IF @idempotency_key IS NOT NULL

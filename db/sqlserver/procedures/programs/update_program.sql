@@ -1,35 +1,78 @@
--- Changes status and limits. 'ended' is final; NULL arguments leave a field as it is.
+-- Changes a program: the twin of db/postgres/procedures/programs/update_program.sql (what may change, and when).
 CREATE OR ALTER PROCEDURE dbo.update_program
-    @id                        uniqueidentifier,
-    @status                    varchar(10),
-    @max_rewards_per_referrer  int,
-    @minimum_order_amount      bigint
+    @id                            uniqueidentifier,
+    @status                        varchar(10),
+    @name                          nvarchar(200),
+    @max_rewards_per_referrer      int,
+    @minimum_order_amount          bigint,
+    @offer_type                    varchar(10),
+    @offer_percent_off             int,
+    @offer_max_discount            bigint,
+    @offer_amount                  bigint,
+    @commission_amount             bigint,
+    @commission_basis_points       int,
+    @commission_max                bigint,
+    @starts_at                     datetimeoffset(6),
+    @ends_at                       datetimeoffset(6),
+    @max_redemptions_per_code      int,
+    @max_redemptions_per_customer  int,
+    @new_customers_only            bit
 AS
 BEGIN
     SET NOCOUNT ON;
     SET XACT_ABORT ON;
-    DECLARE @current varchar(10);
+    DECLARE @current varchar(10), @kind varchar(10), @current_starts datetimeoffset(6), @current_ends datetimeoffset(6),
+            @current_per_code int;
+    DECLARE @commission bit = CASE WHEN @commission_amount IS NOT NULL OR @commission_basis_points IS NOT NULL THEN 1 ELSE 0 END;
     DECLARE @now datetimeoffset(6) = SYSUTCDATETIME();
     DECLARE @result dbo.program_row;
 
     BEGIN TRY
         BEGIN TRANSACTION;
 
-        -- Row lock until commit: the status check decides the write.
+        -- Row lock until commit: the checks below decide the write.
         -- UPDLOCK holds it to commit; no HOLDLOCK, which adds only a range lock when the id is missing.
-        SELECT @current = p.status FROM dbo.programs p WITH (UPDLOCK, ROWLOCK) WHERE p.id = @id;
+        SELECT @current = p.status, @kind = p.kind, @current_starts = p.starts_at, @current_ends = p.ends_at,
+               @current_per_code = p.max_redemptions_per_code
+        FROM dbo.programs p WITH (UPDLOCK, ROWLOCK) WHERE p.id = @id;
         IF @current IS NULL
             INSERT INTO @result (status) VALUES ('not_found');
         ELSE IF @current = 'ended' AND COALESCE(@status, 'ended') <> 'ended'
             INSERT INTO @result (status) VALUES ('invalid_state');
+        ELSE IF (@offer_type IS NOT NULL AND @kind = 'referral')
+             OR (@commission = 1 AND @kind <> 'partner')
+             OR (@max_rewards_per_referrer IS NOT NULL AND @kind <> 'referral')
+             OR ((@max_redemptions_per_code IS NOT NULL OR @max_redemptions_per_customer IS NOT NULL
+                  OR @new_customers_only IS NOT NULL) AND @kind = 'referral')
+            INSERT INTO @result (status) VALUES ('wrong_program_kind');
+        ELSE IF COALESCE(@starts_at, @current_starts) >= COALESCE(@ends_at, @current_ends)
+            INSERT INTO @result (status) VALUES ('validation_failed');
+        ELSE IF @offer_type IS NOT NULL
+             AND EXISTS (SELECT 1 FROM dbo.redemptions r WHERE r.program_id = @id AND r.kind <> 'referral')
+            INSERT INTO @result (status) VALUES ('program_has_redemptions');
         ELSE
         BEGIN
             UPDATE dbo.programs
             SET status = COALESCE(@status, status),
+                name = COALESCE(@name, name),
                 max_rewards_per_referrer = COALESCE(@max_rewards_per_referrer, max_rewards_per_referrer),
                 minimum_order_amount = COALESCE(@minimum_order_amount, minimum_order_amount),
+                offer_type = COALESCE(@offer_type, offer_type),
+                offer_percent_off = CASE WHEN @offer_type IS NULL THEN offer_percent_off ELSE @offer_percent_off END,
+                offer_max_discount = CASE WHEN @offer_type IS NULL THEN offer_max_discount ELSE @offer_max_discount END,
+                offer_amount = CASE WHEN @offer_type IS NULL THEN offer_amount ELSE @offer_amount END,
+                commission_amount = CASE WHEN @commission = 1 THEN @commission_amount ELSE commission_amount END,
+                commission_basis_points = CASE WHEN @commission = 1 THEN @commission_basis_points ELSE commission_basis_points END,
+                commission_max = CASE WHEN @commission = 1 THEN @commission_max ELSE commission_max END,
+                starts_at = COALESCE(@starts_at, starts_at),
+                ends_at = COALESCE(@ends_at, ends_at),
+                max_redemptions_per_code = COALESCE(@max_redemptions_per_code, max_redemptions_per_code),
+                max_redemptions_per_customer = COALESCE(@max_redemptions_per_customer, max_redemptions_per_customer),
+                new_customers_only = COALESCE(@new_customers_only, new_customers_only),
                 updated_at = @now
             WHERE id = @id;
+            IF @max_redemptions_per_code IS NOT NULL AND @current_per_code IS NULL
+                EXEC dbo.recount_code_uses @program_id = @id;
             INSERT INTO @result SELECT * FROM dbo.program_view(@id);
         END;
 
