@@ -12,6 +12,8 @@ internal static class CodeEndpoints
     public static IServiceCollection AddCodes(this IServiceCollection services)
     {
         services.AddSingleton<CodeStore>();
+        services.AddSingleton<DenyList>();
+        services.AddOptions<CodeOptions>().BindConfiguration("Codes").ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<ShareLinkOptions>().BindConfiguration("Links").ValidateDataAnnotations().ValidateOnStart();
         return services;
     }
@@ -23,11 +25,22 @@ internal static class CodeEndpoints
             .WithName(nameof(GetOrCreateReferralCode)).Refuses(Refusals.ValidationFailed, Refusals.NotFound, Refusals.CodeInactive)
             .WithSummary("Get or create a customer's personal referral code: 201 the first time, 200 after, always the same code.");
 
+        app.MapPost("/v1/programs/{programId:guid}/codes", CreateCode)
+            .WithTags("Codes").RequireAuthorization(Policies.Admin).AcceptsIdempotencyKey()
+            .WithName(nameof(CreateCode))
+            .Refuses(Refusals.ValidationFailed, Refusals.NotFound, Refusals.CodeNotAllowed, Refusals.CodeTaken, Refusals.OwnerRequired,
+                Refusals.WrongProgramKind, Refusals.IdempotencyKeyReused)
+            .WithSummary("Create a vanity code (EMILY10): 3-32 letters, digits or hyphens, stored upper case, unique across the service. "
+                + "Partner and referral codes need ownerId, promo codes take none; words on the deny-list are refused.");
+
         app.MapGet("/v1/codes/{code}", ValidateCode)
             .WithTags("Codes").RequireAuthorization(Policies.Merchant).RequireRateLimiting(RateLimits.CodeValidation)
             .LimitFailedCodeLookups()
             .WithName(nameof(ValidateCode)).Refuses(Refusals.ValidationFailed, Refusals.CodeNotFound, Refusals.RateLimited)
-            .WithSummary("Would this code work for this customer? valid=false comes with the reason it would be refused.");
+            .WithSummary("Dry run of a redemption: would this code work for this customer and order, and what would it give? "
+                + "valid=false comes with the reason redeem would refuse. Nothing is recorded. discount: a percentage offer is "
+                + "floor(orderAmount x percentOff / 10000), capped by maxDiscount, then by orderAmount; a fixed one is "
+                + "min(amountOff, orderAmount); null without orderAmount. credit: the redeemer's credit.");
 
         app.MapGet("/v1/programs/{programId:guid}/codes", ListCodes)
             .WithTags("Codes").RequireAuthorization(Policies.Staff)
@@ -71,8 +84,25 @@ internal static class CodeEndpoints
         }
     }
 
+    private static async Task<Results<Created<CodeResponse>, ProblemHttpResult>> CreateCode(
+        Guid programId, CreateCodeRequest request, CodeStore store, DenyList denyList, HttpContext http, CancellationToken ct)
+    {
+        if (!denyList.Allows(request.Code))
+        {
+            return Problems.For(Refusals.CodeNotAllowed);
+        }
+        var idempotency = Idempotency.For(http, nameof(CreateCode), programId.ToString(), request);
+        return await store.CreateAsync(programId, request, idempotency, ct) switch
+        {
+            // The code resource is described by GET /v1/codes/{code}.
+            { Status: Outcomes.Ok, Row: { } row } => TypedResults.Created($"/v1/codes/{Uri.EscapeDataString(row.Code)}", row.ToResponse()),
+            { Status: var status } => Problems.Refused(status),
+        };
+    }
+
     private static async Task<Results<Ok<CodeCheckResponse>, ValidationProblem, ProblemHttpResult>> ValidateCode(
-        string code, string? customerId, CodeStore store, CancellationToken ct)
+        string code, string? customerId, long? orderAmount, string? currency, int? customerOrderCount, CodeStore store,
+        CancellationToken ct)
     {
         // A code that breaks the code rule cannot exist.
         if (!Inputs.IsCode(code))
@@ -83,10 +113,21 @@ internal static class CodeEndpoints
         {
             return Problems.Invalid(nameof(customerId), Inputs.CustomerIdRule);
         }
-        return await store.CheckAsync(Inputs.NormalizeCode(code), customerId, ct) switch
+        if (orderAmount is < 0 or > Inputs.MaxAmount)
         {
-            { Status: Outcomes.Ok, Row: { } check } =>
-                TypedResults.Ok(new CodeCheckResponse(check.Code, check.ProgramId, check.OwnerId, check.Reason is null, check.Reason)),
+            return Problems.Invalid(nameof(orderAmount), Inputs.NonNegativeAmountRule);
+        }
+        if (currency is not null && !Inputs.IsCurrency(currency))
+        {
+            return Problems.Invalid(nameof(currency), Inputs.CurrencyRule);
+        }
+        if (customerOrderCount is < 0)
+        {
+            return Problems.Invalid(nameof(customerOrderCount), "Zero or a positive whole number.");
+        }
+        return await store.CheckAsync(Inputs.NormalizeCode(code), customerId, orderAmount, currency, customerOrderCount, ct) switch
+        {
+            { Status: Outcomes.Ok, Row: { } check } => TypedResults.Ok(check.ToResponse()),
             { Status: var status } => Problems.Refused(status),
         };
     }

@@ -57,17 +57,30 @@ internal sealed class CodesClient(HttpClient http) : FeatureClient(http)
 
     private static (string, string?)[] Arguments(CodeFilter? filter) =>
         [("ownerId", filter?.OwnerId), ("batchId", filter?.BatchId?.ToString()), ("status", filter?.Status)];
+
+    /// <summary>The dry run of a redemption at checkout.</summary>
+    public Task<Response<CodeCheck>> CheckCodeAsync(Checkout checkout) =>
+        GetAsync<CodeCheck>(WithQuery($"/v1/codes/{Escaped(checkout.Code)}", ("customerId", checkout.CustomerId),
+            ("orderAmount", checkout.OrderAmount?.ToString(System.Globalization.CultureInfo.InvariantCulture)),
+            ("currency", checkout.Currency),
+            ("customerOrderCount", checkout.CustomerOrderCount?.ToString(System.Globalization.CultureInfo.InvariantCulture))));
+
+    public Task<Response<CodeResource>> CreateCodeAsync(Guid programId, NewCode code, string? idempotencyKey = null) =>
+        PostAsync<CodeResource>($"/v1/programs/{programId}/codes", code, idempotencyKey);
 }
 
 internal sealed record CodeFilter(string? OwnerId = null, Guid? BatchId = null, string? Status = null);
 
 internal sealed record CodePage(IReadOnlyList<CodeResource> Data, bool HasMore, string? NextStartingAfter);
 
-/// <summary>A code of any kind; the same fields are the columns of the CSV export.</summary>
+internal sealed record ReferralCode(string Code, Guid ProgramId, string CustomerId, Uri ShareUrl);
+
+internal sealed record CodeCheck(
+    string Code, Guid ProgramId, string? OwnerId, bool Valid, string? Reason, string Kind, long? Discount, long Credit);
+
+internal sealed record NewCode(string Code, string? OwnerId = null, int? MaxRedemptions = null, DateTimeOffset? ExpiresAt = null);
+
+/// <summary>A code of any kind (personal, vanity or batch); its fields are also the columns of the CSV export.</summary>
 internal sealed record CodeResource(
     string Code, Guid ProgramId, string? OwnerId, string Source, string Status, int? MaxRedemptions, DateTimeOffset? ExpiresAt,
     Guid? BatchId, DateTimeOffset CreatedAt);
-
-internal sealed record ReferralCode(string Code, Guid ProgramId, string CustomerId, Uri ShareUrl);
-
-internal sealed record CodeCheck(string Code, Guid ProgramId, string OwnerId, bool Valid, string? Reason);

@@ -1,0 +1,58 @@
+using System.Text;
+using Microsoft.Extensions.Options;
+
+namespace ReferralService.Codes;
+
+/// <summary>
+/// Words a vanity code may not contain (Codes:DenyListPath, one word per line, # comments). A code is compared as
+/// a customer would read it: upper case, hyphens removed, and the digits that pass for letters read as those
+/// letters (0 O, 1 I, 3 E, 4 A, 5 S, 7 T), so F-R-3-3 is FREE. Read once, at start-up.
+/// </summary>
+internal sealed class DenyList
+{
+    private readonly string[] words;
+
+    public DenyList(IOptions<CodeOptions> options, IHostEnvironment environment)
+    {
+        var path = Path.IsPathRooted(options.Value.DenyListPath)
+            ? options.Value.DenyListPath
+            : Path.Combine(AppContext.BaseDirectory, options.Value.DenyListPath);
+        if (!File.Exists(path))
+        {
+            path = Path.Combine(environment.ContentRootPath, options.Value.DenyListPath);
+        }
+        words = [.. File.ReadLines(path)
+            .Select(line => line.Split('#', 2)[0].Trim())
+            .Where(word => word.Length > 0)
+            .Select(Readable)
+            .Where(word => word.Length > 0)
+            .Distinct()];
+    }
+
+    public bool Allows(string code)
+    {
+        var readable = Readable(code);
+        return !words.Any(word => readable.Contains(word, StringComparison.Ordinal));
+    }
+
+    /// <summary>The code as read: upper case, no hyphens, look-alike digits as their letters.</summary>
+    public static string Readable(string code)
+    {
+        var text = new StringBuilder(code.Length);
+        foreach (var c in code.ToUpperInvariant())
+        {
+            text.Append(c switch
+            {
+                '-' or ' ' => '\0',
+                '0' => 'O',
+                '1' => 'I',
+                '3' => 'E',
+                '4' => 'A',
+                '5' => 'S',
+                '7' => 'T',
+                _ => c,
+            });
+        }
+        return text.Replace("\0", "").ToString();
+    }
+}
