@@ -103,6 +103,30 @@ public sealed class CodeListingTests
     }
 
     [Test]
+    public async Task Promo_codes_without_owners_export_and_read_back_with_their_limits_and_expiries()
+    {
+        var program = await Scenario.NewPromoProgramAsync(Offer.AmountOffer(300));
+        var expiry = new DateTimeOffset(2030, 1, 2, 3, 4, 5, TimeSpan.Zero).AddTicks(4560);
+        await Scenario.VanityCodeAsync(program, maxRedemptions: 9, expiresAt: expiry, prefix: "SALE-");
+        await Scenario.VanityCodeAsync(program, prefix: "SALE-");
+        await Scenario.VanityCodeAsync(program, expiresAt: expiry.AddHours(1).AddTicks(-4560), prefix: "SALE-");
+        using var finance = Api.Finance();
+
+        var json = await finance.Codes.ListAllCodesAsync(program, 2);
+        var (_, _, _, text) = await finance.Codes.ExportCodesAsync(program);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(json, Has.Count.EqualTo(3));
+            Assert.That(json.Select(c => c.OwnerId), Is.All.Null);
+            Assert.That(json.Select(c => c.Source), Is.All.EqualTo("vanity"));
+            Assert.That(json.Select(c => c.MaxRedemptions), Has.One.EqualTo(9));
+            Assert.That(json.Select(c => c.ExpiresAt), Has.One.EqualTo(expiry));
+            Assert.That(ReadCsv(text), Is.EqualTo(json));
+        });
+    }
+
+    [Test]
     public async Task Codes_of_an_unknown_program_are_not_found_as_json_and_as_csv()
     {
         using var finance = Api.Finance();

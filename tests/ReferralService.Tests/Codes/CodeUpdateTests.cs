@@ -75,4 +75,94 @@ public sealed class CodeUpdateTests
 
         Assert.That(response.Status, Is.EqualTo(HttpStatusCode.Forbidden));
     }
+
+    [Test]
+    public async Task A_disabled_code_is_refused_at_redemption_until_it_is_active_again()
+    {
+        var program = await Scenario.NewPromoProgramAsync(Offer.AmountOffer(500));
+        var code = await Scenario.VanityCodeAsync(program, prefix: "OFF-");
+        using var admin = Api.Admin();
+        using var merchant = Api.Merchant();
+
+        await admin.Codes.UpdateCodeAsync(code, new { status = "disabled" }).Ok();
+        await merchant.Redemptions.RedeemAsync(Order(code)).Refused(HttpStatusCode.UnprocessableEntity, "code_disabled");
+        await admin.Codes.UpdateCodeAsync(code, new { status = "active" }).Ok();
+        var redemption = await merchant.Redemptions.RedeemAsync(Order(code)).Created();
+
+        Assert.That(redemption.Discount, Is.EqualTo(500));
+    }
+
+    [Test]
+    public async Task A_code_whose_expiry_has_passed_is_refused_as_expired()
+    {
+        var program = await Scenario.NewPromoProgramAsync(Offer.AmountOffer(500));
+        var code = await Scenario.VanityCodeAsync(program, prefix: "OFF-");
+        using var admin = Api.Admin();
+        using var merchant = Api.Merchant();
+
+        await admin.Codes.UpdateCodeAsync(code, new { expiresAt = DateTimeOffset.UtcNow.AddSeconds(-1) }).Ok();
+        await merchant.Redemptions.RedeemAsync(Order(code)).Refused(HttpStatusCode.UnprocessableEntity, "code_expired");
+        await admin.Codes.UpdateCodeAsync(code, new { expiresAt = DateTimeOffset.UtcNow.AddDays(1) }).Ok();
+        await merchant.Redemptions.RedeemAsync(Order(code)).Created();
+    }
+
+    [Test]
+    public async Task A_limit_set_after_three_uses_of_an_unlimited_code_allows_exactly_the_rest()
+    {
+        var program = await Scenario.NewPromoProgramAsync(Offer.PercentOffer(1000));
+        var code = await Scenario.VanityCodeAsync(program, prefix: "OFF-");
+        using var admin = Api.Admin();
+        using var merchant = Api.Merchant();
+        var uses = new List<Redemption>();
+        for (var i = 0; i < 4; i++)
+        {
+            uses.Add(await merchant.Redemptions.RedeemAsync(Order(code)).Created());
+        }
+        await merchant.Redemptions.ReverseAsync(uses[0].Id, "order cancelled").Ok(); // three live uses
+
+        var limited = await admin.Codes.UpdateCodeAsync(code, new { maxRedemptions = 5 }).Ok();
+        var more = new List<Redemption>();
+        for (var i = 0; i < 2; i++)
+        {
+            more.Add(await merchant.Redemptions.RedeemAsync(Order(code)).Created());
+        }
+        await merchant.Redemptions.RedeemAsync(Order(code)).Refused(HttpStatusCode.UnprocessableEntity, "code_exhausted");
+        // A use given back may be used again; a repeated PATCH recounts nothing twice.
+        await admin.Codes.UpdateCodeAsync(code, new { maxRedemptions = 5 }).Ok();
+        await merchant.Redemptions.ReverseAsync(more[0].Id, "order cancelled").Ok();
+        await merchant.Redemptions.RedeemAsync(Order(code)).Created();
+        await merchant.Redemptions.RedeemAsync(Order(code)).Refused(HttpStatusCode.UnprocessableEntity, "code_exhausted");
+        // Raising the limit counts from the uses kept since.
+        await admin.Codes.UpdateCodeAsync(code, new { maxRedemptions = 6 }).Ok();
+        await merchant.Redemptions.RedeemAsync(Order(code)).Created();
+        await merchant.Redemptions.RedeemAsync(Order(code)).Refused(HttpStatusCode.UnprocessableEntity, "code_exhausted");
+
+        Assert.That(limited.MaxRedemptions, Is.EqualTo(5));
+    }
+
+    [Test]
+    public async Task A_per_code_limit_set_on_the_program_after_three_uses_allows_exactly_the_rest()
+    {
+        var program = await Scenario.NewPromoProgramAsync(Offer.AmountOffer(100));
+        var code = await Scenario.VanityCodeAsync(program, prefix: "OFF-");
+        var own = await Scenario.VanityCodeAsync(program, maxRedemptions: 1, prefix: "OWN-");
+        using var admin = Api.Admin();
+        using var merchant = Api.Merchant();
+        for (var i = 0; i < 3; i++)
+        {
+            await merchant.Redemptions.RedeemAsync(Order(code)).Created();
+        }
+
+        await admin.Programs.UpdateProgramAsync(program, new ProgramChange(MaxRedemptionsPerCode: 4)).Ok();
+
+        await merchant.Redemptions.RedeemAsync(Order(code)).Created();
+        await merchant.Redemptions.RedeemAsync(Order(code)).Refused(HttpStatusCode.UnprocessableEntity, "code_exhausted");
+        // A code with a limit of its own keeps it.
+        await merchant.Redemptions.RedeemAsync(Order(own)).Created();
+        await merchant.Redemptions.RedeemAsync(Order(own)).Refused(HttpStatusCode.UnprocessableEntity, "code_exhausted");
+    }
+
+    /// <summary>A new customer's order of 5000 with the code.</summary>
+    private static Checkout Order(string code) =>
+        new(code, Api.NewCustomerId("shopper"), "order-" + Guid.NewGuid().ToString("N")[..12], 5000, "USD");
 }
