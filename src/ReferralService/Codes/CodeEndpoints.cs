@@ -188,7 +188,12 @@ internal static class CodeEndpoints
             var any = await rows.MoveNextAsync();
             if (any && rows.Current.Status != Outcomes.Ok)
             {
-                return Problems.Refused(Checked(rows.Current.Status));
+                var status = rows.Current.Status;
+                // Read to the end (there is nothing more), so that the stream ends as finished rather than abandoned.
+                while (await rows.MoveNextAsync())
+                {
+                }
+                return Problems.Refused(Checked(status));
             }
             await CsvExport.WriteAsync(http.Response, $"codes-{programId}.csv", Rest(any, rows), ct);
             return TypedResults.Empty;
