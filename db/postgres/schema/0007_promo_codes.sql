@@ -26,20 +26,22 @@ ALTER TABLE programs
     ADD CONSTRAINT programs_kind_check CHECK (kind IN ('referral', 'promo', 'partner')),
     ADD CONSTRAINT programs_offer_check CHECK (
         (offer_type IS NULL AND offer_percent_off IS NULL AND offer_max_discount IS NULL AND offer_amount IS NULL)
-        OR (offer_type = 'discount' AND offer_percent_off BETWEEN 1 AND 10000 AND offer_amount IS NULL
+        OR (offer_type IS NOT NULL AND offer_type = 'discount' AND offer_percent_off IS NOT NULL
+            AND offer_percent_off BETWEEN 1 AND 10000 AND offer_amount IS NULL
             AND (offer_max_discount IS NULL OR offer_max_discount > 0))
-        OR (offer_type IN ('discount', 'credit') AND offer_amount > 0 AND offer_percent_off IS NULL
-            AND offer_max_discount IS NULL)),
+        OR (offer_type IS NOT NULL AND offer_type IN ('discount', 'credit') AND offer_amount IS NOT NULL
+            AND offer_amount > 0 AND offer_percent_off IS NULL AND offer_max_discount IS NULL)),
     ADD CONSTRAINT programs_commission_check CHECK (
         (commission_amount IS NULL AND commission_basis_points IS NULL AND commission_max IS NULL)
-        OR (commission_amount > 0 AND commission_basis_points IS NULL AND commission_max IS NULL)
-        OR (commission_amount IS NULL AND commission_basis_points BETWEEN 1 AND 10000
+        OR (commission_amount IS NOT NULL AND commission_amount > 0 AND commission_basis_points IS NULL
+            AND commission_max IS NULL)
+        OR (commission_amount IS NULL AND commission_basis_points IS NOT NULL AND commission_basis_points BETWEEN 1 AND 10000
             AND (commission_max IS NULL OR commission_max > 0))),
     -- What each kind gives: a referral program rewards its referrer, and its friend with credit or a
     -- discount offer (never both); promo and partner programs give an offer, partner programs a commission.
     ADD CONSTRAINT programs_kind_shape CHECK (
         (kind = 'referral' AND referrer_reward > 0 AND commission_amount IS NULL AND commission_basis_points IS NULL
-            AND ((offer_type IS NULL AND referee_reward > 0) OR (offer_type = 'discount' AND referee_reward = 0)))
+            AND ((offer_type IS NULL AND referee_reward > 0) OR (offer_type IS NOT NULL AND offer_type = 'discount' AND referee_reward = 0)))
         OR (kind = 'promo' AND referrer_reward = 0 AND referee_reward = 0 AND offer_type IS NOT NULL
             AND commission_amount IS NULL AND commission_basis_points IS NULL)
         OR (kind = 'partner' AND referrer_reward = 0 AND referee_reward = 0 AND offer_type IS NOT NULL
@@ -91,7 +93,7 @@ ALTER TABLE redemptions
     ADD CONSTRAINT redemptions_referrer_required CHECK (kind = 'promo' OR referrer_id IS NOT NULL);
 ALTER TABLE redemptions DROP CONSTRAINT redemptions_referee_uq;
 CREATE UNIQUE INDEX redemptions_referee_uq ON redemptions (program_id, referee_id) WHERE kind = 'referral';
-CREATE UNIQUE INDEX redemptions_order_uq ON redemptions (code, order_id) WHERE kind <> 'referral';
+CREATE UNIQUE INDEX redemptions_order_uq ON redemptions (code, order_id) INCLUDE (status) WHERE kind <> 'referral';
 CREATE INDEX redemptions_customer_ix ON redemptions (program_id, referee_id) WHERE kind <> 'referral';
 
 -- 4. Live uses per program and customer of promo and partner programs (maxRedemptionsPerCustomer): one

@@ -22,7 +22,7 @@ internal static class CodeEndpoints
     {
         app.MapPut("/v1/programs/{programId:guid}/customers/{customerId}/referral-code", GetOrCreateReferralCode)
             .WithTags("Codes").RequireAuthorization(Policies.CustomerCode).ActsForCustomer()
-            .WithName(nameof(GetOrCreateReferralCode)).Refuses(Refusals.ValidationFailed, Refusals.NotFound, Refusals.CodeInactive)
+            .WithName(nameof(GetOrCreateReferralCode)).Refuses(Refusals.ValidationFailed, Refusals.NotFound, Refusals.CodeInactive, Refusals.WrongProgramKind)
             .WithSummary("Get or create a customer's personal referral code: 201 the first time, 200 after, always the same code.");
 
         app.MapPost("/v1/programs/{programId:guid}/codes", CreateCode)

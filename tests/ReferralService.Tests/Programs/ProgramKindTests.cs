@@ -172,4 +172,15 @@ internal sealed class ProgramKindTests
 
         Assert.That(read.EndsAt, Is.Null);
     }
+
+    [Test]
+    public async Task Only_referral_programs_hand_out_personal_codes()
+    {
+        var promo = await Scenario.NewPromoProgramAsync(Offer.Credit(100));
+        var partner = await Scenario.NewPartnerProgramAsync(Offer.AmountOffer(100), new Commission(Amount: 50));
+        using var merchant = Api.Merchant();
+
+        await merchant.Codes.GetOrCreateCodeAsync(promo, Api.NewCustomerId("alice")).Refused(HttpStatusCode.UnprocessableEntity, "wrong_program_kind");
+        await merchant.Codes.GetOrCreateCodeAsync(partner, Api.NewCustomerId("alice")).Refused(HttpStatusCode.UnprocessableEntity, "wrong_program_kind");
+    }
 }

@@ -5,6 +5,7 @@ RETURNS SETOF referral_code_row
 LANGUAGE plpgsql AS $$
 DECLARE
     v_program_status varchar(10);
+    v_program_kind varchar(10);
     v_result referral_code_row;
 BEGIN
     SELECT 'ok', c.code, c.program_id, c.owner_id, false INTO v_result
@@ -14,9 +15,12 @@ BEGIN
         RETURN;
     END IF;
 
-    SELECT p.status INTO v_program_status FROM programs p WHERE p.id = p_program_id;
+    SELECT p.status, p.kind INTO v_program_status, v_program_kind FROM programs p WHERE p.id = p_program_id;
     IF v_program_status IS NULL THEN
         v_result.status := 'not_found';
+    ELSIF v_program_kind <> 'referral' THEN
+        -- Promo codes have no owner and partner codes are made by an admin (POST /v1/programs/{id}/codes).
+        v_result.status := 'wrong_program_kind';
     ELSIF v_program_status <> 'active' THEN
         v_result.status := 'code_inactive';
     ELSE

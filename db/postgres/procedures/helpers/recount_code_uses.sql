@@ -1,28 +1,18 @@
--- Recounts reward_count, the live (not reversed) uses, of every code of a promo or partner program that has no
--- limit of its own, from the program's redemptions. redeem keeps that count only while a code has an effective
--- limit, so update_program calls this when the program's per-code limit goes from none to a value, in its
--- transaction, with the program row locked. A referral program's codes are left alone (their count is always
--- kept); only codes whose count is wrong are written (and so locked), not every code of a million-code batch.
--- A redemption of an unlimited code does not lock the code, so one committing while this runs may go uncounted.
+-- A program's promo/partner codes start counting their uses (referral_codes.reward_count) when the program
+-- gets a per-code limit: the count is set from the live (not reversed) redemptions of each code that has no
+-- limit of its own (a code with one was counted already). The caller holds the program's row lock.
+-- A redemption of an unlimited code does not lock the code, so one committing while this runs may go
+-- uncounted: a limit set while a code is in use counts the uses committed at that moment.
 CREATE OR REPLACE FUNCTION recount_code_uses(p_program_id uuid)
 RETURNS void
 LANGUAGE plpgsql AS $$
 BEGIN
+    -- Only rows whose count changes are written (a batch program has many codes never used).
     UPDATE referral_codes c
-    SET reward_count = x.uses
-    FROM (
-        SELECT k.code, COALESCE(u.uses, 0) AS uses
-        FROM referral_codes k
-        JOIN programs p ON p.id = k.program_id AND p.kind <> 'referral'
-        LEFT JOIN (
-            -- The program's uses by code, through redemptions_customer_ix (program_id, ...) WHERE kind <> 'referral'.
-            SELECT r.code, count(*)::integer AS uses
-            FROM redemptions r
-            WHERE r.program_id = p_program_id AND r.kind <> 'referral' AND r.status <> 'reversed'
-            GROUP BY r.code
-        ) u ON u.code = k.code
-        WHERE k.program_id = p_program_id AND k.max_redemptions IS NULL
-    ) x
-    WHERE c.code = x.code AND c.max_redemptions IS NULL AND c.reward_count <> x.uses;
+    SET reward_count = n.uses
+    FROM referral_codes k
+    CROSS JOIN LATERAL (SELECT count(*)::integer AS uses FROM redemptions r
+                        WHERE r.code = k.code AND r.kind <> 'referral' AND r.status <> 'reversed') n
+    WHERE k.program_id = p_program_id AND k.max_redemptions IS NULL AND c.code = k.code AND c.reward_count <> n.uses;
 END;
 $$;

@@ -8,7 +8,7 @@ AS
 BEGIN
     SET NOCOUNT ON;
     SET XACT_ABORT ON;
-    DECLARE @program_status varchar(10), @code nvarchar(32);
+    DECLARE @program_status varchar(10), @program_kind varchar(10), @code nvarchar(32);
     DECLARE @now datetimeoffset(6) = SYSUTCDATETIME();
     DECLARE @result dbo.referral_code_row;
 
@@ -21,9 +21,12 @@ BEGIN
             INSERT INTO @result VALUES ('ok', @code, @program_id, @customer_id, 0);
         ELSE
         BEGIN
-            SELECT @program_status = p.status FROM dbo.programs p WHERE p.id = @program_id;
+            SELECT @program_status = p.status, @program_kind = p.kind FROM dbo.programs p WHERE p.id = @program_id;
             IF @program_status IS NULL
                 INSERT INTO @result (status) VALUES ('not_found');
+            ELSE IF @program_kind <> 'referral'
+                -- Promo codes have no owner and partner codes are made by an admin (POST /v1/programs/{id}/codes).
+                INSERT INTO @result (status) VALUES ('wrong_program_kind');
             ELSE IF @program_status <> 'active'
                 INSERT INTO @result (status) VALUES ('code_inactive');
             ELSE

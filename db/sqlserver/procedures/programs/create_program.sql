@@ -1,26 +1,28 @@
--- Creates a program of any kind and its funding account (the rules of each kind: PG's create_program.sql). A repeat of the same Idempotency-Key replays the
+-- Creates a program of any kind and its funding account (the rules of each kind: PG's create_program.sql).
+-- The parameters 0007 added have defaults, so an instance of the release before can still create referral programs
+-- while a deploy replaces instances one by one. A repeat of the same Idempotency-Key replays the
 -- stored outcome; the same key with another request answers 'idempotency_key_reused'.
 CREATE OR ALTER PROCEDURE dbo.create_program
     @id                        uniqueidentifier,
     @name                      nvarchar(200),
     @currency                  char(3),
-    @kind                      varchar(10),
+    @kind                      varchar(10) = 'referral',
     @referrer_reward           bigint,
     @referee_reward            bigint,
     @minimum_order_amount      bigint,
     @max_rewards_per_referrer  int,
-    @offer_type                varchar(10),
-    @offer_percent_off         int,
-    @offer_max_discount        bigint,
-    @offer_amount              bigint,
-    @commission_amount         bigint,
-    @commission_basis_points   int,
-    @commission_max            bigint,
-    @starts_at                 datetimeoffset(6),
-    @ends_at                   datetimeoffset(6),
-    @max_redemptions_per_code  int,
-    @max_redemptions_per_customer int,
-    @new_customers_only        bit,
+    @offer_type                varchar(10) = NULL,
+    @offer_percent_off         int = NULL,
+    @offer_max_discount        bigint = NULL,
+    @offer_amount              bigint = NULL,
+    @commission_amount         bigint = NULL,
+    @commission_basis_points   int = NULL,
+    @commission_max            bigint = NULL,
+    @starts_at                 datetimeoffset(6) = NULL,
+    @ends_at                   datetimeoffset(6) = NULL,
+    @max_redemptions_per_code  int = NULL,
+    @max_redemptions_per_customer int = NULL,
+    @new_customers_only        bit = 0,
     @caller_id                 nvarchar(200),
     @idempotency_key           nvarchar(255),
     @request_hash              char(64)

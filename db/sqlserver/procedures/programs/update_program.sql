@@ -1,22 +1,23 @@
 -- Changes a program: the twin of db/postgres/procedures/programs/update_program.sql (what may change, and when).
+-- The parameters 0007 added default to NULL (unchanged), for instances of the release before during a deploy.
 CREATE OR ALTER PROCEDURE dbo.update_program
     @id                            uniqueidentifier,
     @status                        varchar(10),
-    @name                          nvarchar(200),
+    @name                          nvarchar(200) = NULL,
     @max_rewards_per_referrer      int,
     @minimum_order_amount          bigint,
-    @offer_type                    varchar(10),
-    @offer_percent_off             int,
-    @offer_max_discount            bigint,
-    @offer_amount                  bigint,
-    @commission_amount             bigint,
-    @commission_basis_points       int,
-    @commission_max                bigint,
-    @starts_at                     datetimeoffset(6),
-    @ends_at                       datetimeoffset(6),
-    @max_redemptions_per_code      int,
-    @max_redemptions_per_customer  int,
-    @new_customers_only            bit
+    @offer_type                    varchar(10) = NULL,
+    @offer_percent_off             int = NULL,
+    @offer_max_discount            bigint = NULL,
+    @offer_amount                  bigint = NULL,
+    @commission_amount             bigint = NULL,
+    @commission_basis_points       int = NULL,
+    @commission_max                bigint = NULL,
+    @starts_at                     datetimeoffset(6) = NULL,
+    @ends_at                       datetimeoffset(6) = NULL,
+    @max_redemptions_per_code      int = NULL,
+    @max_redemptions_per_customer  int = NULL,
+    @new_customers_only            bit = NULL
 AS
 BEGIN
     SET NOCOUNT ON;
