@@ -13,7 +13,8 @@ internal static class CodeEndpoints
     {
         services.AddSingleton<CodeStore>();
         services.AddSingleton<DenyList>();
-        services.AddOptions<CodeOptions>().BindConfiguration("Codes").ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<CodeOptions>().BindConfiguration("Codes").ValidateDataAnnotations()
+            .Validate(o => File.Exists(DenyList.PathOf(o.DenyListPath)), "Codes:DenyListPath names no file.").ValidateOnStart();
         services.AddOptions<ShareLinkOptions>().BindConfiguration("Links").ValidateDataAnnotations().ValidateOnStart();
         return services;
     }

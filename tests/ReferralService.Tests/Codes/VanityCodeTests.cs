@@ -114,6 +114,16 @@ public sealed class VanityCodeTests
         }
     }
 
+    [Test]
+    public async Task A_deny_list_path_that_names_no_file_stops_the_service_at_start_up()
+    {
+        await using var service = Api.ServiceWith("Codes:DenyListPath", Path.Combine(Path.GetTempPath(), $"missing-{Guid.NewGuid():N}.txt"));
+
+        var failure = Assert.Catch(() => service.CreateClient());
+
+        Assert.That(failure!.ToString(), Does.Contain("Codes:DenyListPath"));
+    }
+
     [TestCase("AB")]
     [TestCase("EMILY_10")]
     [TestCase("EMILY 10")]
@@ -137,6 +147,21 @@ public sealed class VanityCodeTests
 
         await admin.Codes.CreateCodeAsync(program, new NewCode(Scenario.NewVanityCode("VIP-")))
             .Refused(HttpStatusCode.UnprocessableEntity, "owner_required");
+    }
+
+    [Test]
+    public async Task A_partner_code_needs_an_owner_and_a_promo_code_takes_none()
+    {
+        var partner = await Scenario.NewPartnerProgramAsync(Offer.AmountOffer(100), new Commission(Amount: 100));
+        var promo = await Scenario.NewPromoProgramAsync(Offer.AmountOffer(100));
+        using var admin = Api.Admin();
+
+        await admin.Codes.CreateCodeAsync(partner, new NewCode(Scenario.NewVanityCode("VIP-")))
+            .Refused(HttpStatusCode.UnprocessableEntity, "owner_required");
+        await admin.Codes.CreateCodeAsync(promo, new NewCode(Scenario.NewVanityCode("VIP-"), Api.NewCustomerId("emily")))
+            .Refused(HttpStatusCode.UnprocessableEntity, "wrong_program_kind");
+        var code = await admin.Codes.CreateCodeAsync(promo, new NewCode(Scenario.NewVanityCode("VIP-"))).Created();
+        Assert.That(code.OwnerId, Is.Null);
     }
 
     [Test]

@@ -2,13 +2,13 @@
 -- (dbo.offer_value), on what the caller knows; without a customer the checks that need one are left out, without
 -- an order amount order_required and the minimum are, and discount is NULL. Reads only; takes no locks beyond a
 -- read and writes nothing. No transaction: it would hold no read lock any longer under READ COMMITTED, nor add a
--- snapshot under RCSI.
+-- snapshot under RCSI. The parameters added for promo codes have defaults for instances of the release before.
 CREATE OR ALTER PROCEDURE dbo.check_code
     @code                  nvarchar(32),
     @customer_id           nvarchar(64),
-    @order_amount          bigint,
-    @currency              char(3),
-    @customer_order_count  int
+    @order_amount          bigint = NULL,
+    @currency              char(3) = NULL,
+    @customer_order_count  int = NULL
 AS
 BEGIN
     SET NOCOUNT ON;

@@ -5,15 +5,16 @@
 -- Locks, in order: the code row (only when a limit counts its uses: a referral code always, a promo or partner
 -- code with a per-code limit; any other code is only read, so a shared code is no hot row), the customer's
 -- customer_uses row (promo and partner), the redemption's natural key (the insert), then the customers' accounts
--- by owner id.
+-- by owner id. The parameters added for promo codes have defaults, so an instance of the release before can still
+-- redeem referral codes while a deploy replaces instances one by one.
 CREATE OR ALTER PROCEDURE dbo.redeem
     @id                    uniqueidentifier,
     @code                  nvarchar(32),
     @customer_id           nvarchar(64),
     @order_id              nvarchar(64),
-    @order_amount          bigint,
-    @currency              char(3),
-    @customer_order_count  int,
+    @order_amount          bigint = NULL,
+    @currency              char(3) = NULL,
+    @customer_order_count  int = NULL,
     @caller_id             nvarchar(200),
     @idempotency_key       nvarchar(255),
     @request_hash          char(64)
