@@ -42,6 +42,14 @@ internal sealed record CodeRow(
         new(Code, ProgramId, OwnerId, Source, CodeStatus, MaxRedemptions, ExpiresAt?.AsUtc(), BatchId, CreatedAt.AsUtc());
 }
 
+/// <summary>One page of a program's codes, in code order; pass nextStartingAfter as startingAfter for the next.</summary>
+internal sealed record CodePage(IReadOnlyList<CodeResponse> Data, bool HasMore, string? NextStartingAfter);
+
+public sealed record UpdateCodeRequest(
+    [property: RegularExpression("^(active|disabled)$", ErrorMessage = "active or disabled.")] string? Status,
+    [property: Range(1, int.MaxValue, ErrorMessage = "A positive whole number.")] int? MaxRedemptions,
+    DateTimeOffset? ExpiresAt);
+
 internal sealed class ShareLinkOptions
 {
     /// <summary>The share URL of a code is this base followed by the code.</summary>

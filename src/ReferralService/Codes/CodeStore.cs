@@ -16,6 +16,16 @@ internal sealed record CreateCodeCall(
     Guid ProgramId, string Code, string? OwnerId, int? MaxRedemptions, DateTime? ExpiresAt, Idempotency Idempotency)
     : IProcedureCall<Outcome<CodeRow>>;
 
+// Keyset pages, or (a NULL page size) every code of the filter for the CSV export, streamed.
+[Procedure("list_codes", ProcedureKind.Read)]
+internal sealed record ListCodesCall(Guid ProgramId, string? OwnerId, Guid? BatchId, string? Status, string? StartingAfter, int? PageSize)
+    : IProcedureCall<Outcome<CodeRow>>;
+
+// Sets the given fields to the given values; the recount it may make is found done by a repeat: a repeat changes nothing more.
+[Procedure("update_code", ProcedureKind.Write, RepeatSafe = true)]
+internal sealed record UpdateCodeCall(string Code, string? Status, int? MaxRedemptions, DateTimeOffset? ExpiresAt)
+    : IProcedureCall<Outcome<CodeRow>>;
+
 internal sealed class CodeStore(Db db)
 {
     public Task<Outcome<ReferralCodeRow>> GetOrCreateAsync(Guid programId, string customerId, string candidate, CancellationToken ct) =>
@@ -30,4 +40,21 @@ internal sealed class CodeStore(Db db)
         db.QuerySingleAsync(new CreateCodeCall(
             ProgramId: programId, Code: Inputs.NormalizeCode(r.Code), OwnerId: r.OwnerId, MaxRedemptions: r.MaxRedemptions,
             ExpiresAt: r.ExpiresAt?.UtcDateTime, Idempotency: idempotency), ct);
+
+    public Task<IReadOnlyList<Outcome<CodeRow>>> ListAsync(Guid programId, CodeFilter filter, string? startingAfter, int pageSize,
+        CancellationToken ct) =>
+        db.QueryAsync(new ListCodesCall(ProgramId: programId, OwnerId: filter.OwnerId, BatchId: filter.BatchId, Status: filter.Status,
+            StartingAfter: startingAfter, PageSize: pageSize), ct);
+
+    /// <summary>Every code of the filter, streamed from the database (a first 'not_found' row when there is no such program).</summary>
+    public IAsyncEnumerable<Outcome<CodeRow>> StreamAsync(Guid programId, CodeFilter filter, CancellationToken ct) =>
+        db.StreamAsync(new ListCodesCall(ProgramId: programId, OwnerId: filter.OwnerId, BatchId: filter.BatchId, Status: filter.Status,
+            StartingAfter: null, PageSize: null), ct);
+
+    public Task<Outcome<CodeRow>> UpdateAsync(string code, UpdateCodeRequest r, CancellationToken ct) =>
+        db.QuerySingleAsync(new UpdateCodeCall(Code: code, Status: r.Status, MaxRedemptions: r.MaxRedemptions,
+            ExpiresAt: r.ExpiresAt?.ToUniversalTime()), ct);
 }
+
+/// <summary>The listing's optional filters.</summary>
+internal sealed record CodeFilter(string? OwnerId, Guid? BatchId, string? Status);

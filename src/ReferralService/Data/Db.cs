@@ -1,4 +1,5 @@
 using System.Data.Common;
+using System.Runtime.CompilerServices;
 using Dapper;
 using Microsoft.Extensions.Options;
 using Polly;
@@ -63,6 +64,64 @@ internal sealed class Db
         var procedure = Procedure.Of(call.GetType());
         return await RunAsync(procedure, call, (connection, command) => ReadAsync<TRow>(procedure, connection, command), ct)
             .ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Streams a read procedure's rows as the server sends them, holding one connection until the caller stops
+    /// reading: for exports, which must not hold a whole answer in memory. Outside the retry pipeline, which buffers:
+    /// a retry repeats the call whole, and rows already passed on (written to a response) cannot be taken back, so a
+    /// fault mid-stream ends the stream with its exception. Rows are read one at a time, not SequentialAccess: a
+    /// code's row is small, and the row reader checks a row's required columns before parsing it (an ordinal read
+    /// twice, which sequential access forbids).
+    /// </summary>
+    public async IAsyncEnumerable<TRow> StreamAsync<TRow>(IProcedureCall<TRow> call, [EnumeratorCancellation] CancellationToken ct)
+    {
+        var procedure = Procedure.Of(call.GetType());
+        // A lookup runs on PostgreSQL's multiplexed pool, where a long read would hold up every other lookup.
+        if (procedure.Kind != ProcedureKind.Read)
+        {
+            throw new InvalidOperationException($"{procedure.Name} is not a read; only reads stream.");
+        }
+        var (text, type) = dialect.Call(procedure);
+        var connection = await dialect.OpenConnectionAsync(procedure, ct).ConfigureAwait(false);
+        await using (connection.ConfigureAwait(false))
+        {
+            var command = connection.CreateCommand();
+            await using (command.ConfigureAwait(false))
+            {
+                command.CommandText = text;
+                command.CommandType = type;
+                command.CommandTimeout = commandTimeout;
+                foreach (var (name, value) in procedure.ArgumentsOf(call))
+                {
+                    var parameter = command.CreateParameter();
+                    parameter.ParameterName = name;
+                    parameter.Value = value ?? DBNull.Value;
+                    command.Parameters.Add(parameter);
+                }
+                var finished = false;
+                var reader = await command.ExecuteReaderAsync(ct).ConfigureAwait(false);
+                try
+                {
+                    var read = RowReader.For<TRow>(reader, procedure.Name);
+                    while (await reader.ReadAsync(ct).ConfigureAwait(false))
+                    {
+                        yield return read(reader);
+                    }
+                    finished = true;
+                }
+                finally
+                {
+                    // A reader closed before its last row reads all the rest first (SqlClient documents Cancel as the
+                    // way out); a caller that stopped early (the client went away) has no use for them.
+                    if (!finished)
+                    {
+                        command.Cancel();
+                    }
+                    await reader.DisposeAsync().ConfigureAwait(false);
+                }
+            }
+        }
     }
 
     private static async Task<List<TRow>> ReadAsync<TRow>(Procedure procedure, DbConnection connection, CommandDefinition command)
