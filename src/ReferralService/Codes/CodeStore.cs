@@ -13,7 +13,7 @@ internal sealed record CheckCodeCall(string Code, string? CustomerId, long? Orde
 
 [Procedure("create_code", ProcedureKind.Write)]
 internal sealed record CreateCodeCall(
-    Guid ProgramId, string Code, string? OwnerId, int? MaxRedemptions, DateTime? ExpiresAt, Idempotency Idempotency)
+    Guid ProgramId, string Code, string? OwnerId, int? MaxRedemptions, DateTimeOffset? ExpiresAt, Idempotency Idempotency)
     : IProcedureCall<Outcome<CodeRow>>;
 
 // Keyset pages, or (a NULL page size) every code of the filter for the CSV export, streamed.
@@ -39,7 +39,7 @@ internal sealed class CodeStore(Db db)
     public Task<Outcome<CodeRow>> CreateAsync(Guid programId, CreateCodeRequest r, Idempotency idempotency, CancellationToken ct) =>
         db.QuerySingleAsync(new CreateCodeCall(
             ProgramId: programId, Code: Inputs.NormalizeCode(r.Code), OwnerId: r.OwnerId, MaxRedemptions: r.MaxRedemptions,
-            ExpiresAt: r.ExpiresAt?.UtcDateTime, Idempotency: idempotency), ct);
+            ExpiresAt: r.ExpiresAt?.ToUniversalTime(), Idempotency: idempotency), ct);
 
     public Task<IReadOnlyList<Outcome<CodeRow>>> ListAsync(Guid programId, CodeFilter filter, string? startingAfter, int pageSize,
         CancellationToken ct) =>
