@@ -39,7 +39,8 @@ LANGUAGE sql STABLE AS $$
                 WHEN p.offer_type = 'discount'
                     THEN offer_value(p_order_amount, p.offer_percent_off, p.offer_max_discount, p.offer_amount)
                 ELSE 0 END,
-           CASE WHEN p.kind = 'referral' THEN p.referee_reward WHEN p.offer_type = 'credit' THEN p.offer_amount ELSE 0 END
+           CASE WHEN c.code IS NULL THEN NULL
+                WHEN p.kind = 'referral' THEN p.referee_reward WHEN p.offer_type = 'credit' THEN p.offer_amount ELSE 0 END
     FROM (SELECT 1) AS one
     LEFT JOIN referral_codes c ON c.code = p_code
     LEFT JOIN programs p ON p.id = c.program_id;

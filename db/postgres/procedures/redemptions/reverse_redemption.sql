@@ -43,9 +43,11 @@ BEGIN
 
         -- A reversed redemption no longer counts against the referrer's cap or the code's limit: reward_count is
         -- kept for referral codes and for codes with a limit (whoever sets a limit recounts it, code row locked).
+        -- A use committed while a first limit was being set is not counted (recount_code_uses), so the count is
+        -- never taken below zero.
         UPDATE referral_codes c SET reward_count = c.reward_count - 1
         FROM programs p
-        WHERE c.code = v_redemption.code AND p.id = c.program_id
+        WHERE c.code = v_redemption.code AND p.id = c.program_id AND c.reward_count > 0
           AND (v_redemption.kind = 'referral' OR COALESCE(c.max_redemptions, p.max_redemptions_per_code) IS NOT NULL);
         IF v_redemption.kind <> 'referral' THEN
             UPDATE customer_uses u SET uses = u.uses - 1

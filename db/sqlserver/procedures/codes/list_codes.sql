@@ -1,9 +1,10 @@
 -- A program's codes in code order, keyset-paginated (code > starting_after, never OFFSET; the (program_id, code)
 -- index), optionally only one owner's, one batch's or one status's; a NULL page size answers them all (the CSV
 -- export). One 'not_found' row when there is no such program; an existing program without codes answers none.
--- One plain SELECT, no table variable and no transaction: the rows stream to the client as they are read (under
--- READ COMMITTED each row's shared lock is let go as the scan moves on), so a million-code export holds no more
--- than a page of them anywhere.
+-- One plain SELECT, no table variable and no transaction: the rows stream to the client as they are read, so a
+-- million-code export holds no more than a page of them anywhere. Snapshot isolation (as the reports): a slow
+-- client pauses the scan, and under locking READ COMMITTED the shared lock on the row or page it stopped at would
+-- block redemptions of those codes for as long (the database allows snapshots: db/sqlserver/prerequisites.sql).
 CREATE OR ALTER PROCEDURE dbo.list_codes
     @program_id      uniqueidentifier,
     @owner_id        nvarchar(64),
@@ -15,6 +16,8 @@ AS
 BEGIN
     SET NOCOUNT ON;
     SET XACT_ABORT ON;
+    -- Inside a caller's transaction the level cannot change (Msg 3951): read in the caller's, as PG does.
+    IF @@TRANCOUNT = 0 SET TRANSACTION ISOLATION LEVEL SNAPSHOT;
     -- No cursor = from the first code; a plain lower bound keeps the (program_id, code) seek sargable.
     DECLARE @after nvarchar(32) = COALESCE(@starting_after, N'');
     -- NULL page size = no limit, as PG's LIMIT NULL.
@@ -41,5 +44,7 @@ BEGIN
           AND (@batch_id IS NULL OR c.batch_id = @batch_id)
           AND (@status IS NULL OR c.status = @status)
         ORDER BY c.code
-        OPTION (RECOMPILE);
+        -- FAST 100: the plan that returns the first rows soonest, the ordered index seek (no Sort of the whole
+        -- program before the first row, which an unbounded export would otherwise be costed into).
+        OPTION (RECOMPILE, FAST 100);
 END;

@@ -13,17 +13,20 @@ AS
 BEGIN
     SET NOCOUNT ON;
     SET XACT_ABORT ON;
-    DECLARE @found bit = 0, @kind varchar(10), @limit int, @uses int;
+    DECLARE @found bit = 0, @kind varchar(10), @limit int, @uses int, @program_id uniqueidentifier, @per_code int;
     DECLARE @result dbo.code_row;
 
     BEGIN TRY
         BEGIN TRANSACTION;
 
-        -- The code's row lock until commit (the program row is only read): the limit it had decides the recount.
-        -- UPDLOCK holds it to commit; no HOLDLOCK, which adds only a range lock when the code is missing.
-        SELECT @found = 1, @kind = p.kind, @limit = COALESCE(c.max_redemptions, p.max_redemptions_per_code)
+        -- The program is read first and apart, then the code's row is locked until commit: the order update_program
+        -- takes them in (program, then its codes), so the two cannot deadlock. A code's program never changes; a
+        -- program limit set in between is at worst a second recount with the same result.
+        -- UPDLOCK holds the code's lock to commit; no HOLDLOCK, which adds only a range lock when the code is missing.
+        SELECT @program_id = c.program_id FROM dbo.referral_codes c WHERE c.code = @code;
+        SELECT @kind = p.kind, @per_code = p.max_redemptions_per_code FROM dbo.programs p WHERE p.id = @program_id;
+        SELECT @found = 1, @limit = COALESCE(c.max_redemptions, @per_code)
         FROM dbo.referral_codes c WITH (UPDLOCK, ROWLOCK)
-        JOIN dbo.programs p ON p.id = c.program_id
         WHERE c.code = @code;
 
         IF @found = 0

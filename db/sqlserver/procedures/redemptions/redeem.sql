@@ -31,7 +31,7 @@ BEGIN
             @starts_at datetimeoffset(6), @ends_at datetimeoffset(6), @per_code int, @per_customer int, @new_only bit;
     DECLARE @status varchar(40), @limit int, @cap int, @claimed bit = 0, @used bit = 0, @attempt int = 0,
             @inserted bit = 0, @discount bigint, @referrer_amount bigint, @referee_amount bigint,
-            @owner_account bigint, @customer_account bigint, @available bigint, @ignored bigint;
+            @owner_account bigint, @customer_account bigint, @available bigint, @ignored bigint, @count int;
     DECLARE @posted TABLE (available bigint NOT NULL);
     DECLARE @now datetimeoffset(6) = SYSUTCDATETIME();
     -- The redemption_row being answered (PG: v_result).
@@ -109,21 +109,27 @@ BEGIN
             SET @cap = CASE WHEN @kind <> 'referral' OR @max_rewards IS NULL THEN @limit
                             WHEN @limit IS NULL OR @max_rewards < @limit THEN @max_rewards
                             ELSE @limit END;
-            UPDATE dbo.referral_codes SET reward_count = reward_count + 1
-            WHERE code = @code AND (@cap IS NULL OR reward_count < @cap);
-            IF @@ROWCOUNT = 0
+            -- What the claim refuses is explained by a second look; should that find room again (a reversal gave a
+            -- use back in between), the claim is tried again (as PG's loop).
+            WHILE 1 = 1
             BEGIN
-                SET @status = CASE
-                    WHEN @kind <> 'referral' AND EXISTS (
-                        SELECT 1 FROM dbo.customer_uses u
-                        WHERE u.program_id = @program_id AND u.customer_id = @customer_id
-                          AND u.uses >= @per_customer) THEN 'customer_limit_reached'
-                    WHEN @limit IS NOT NULL AND (SELECT c.reward_count FROM dbo.referral_codes c WHERE c.code = @code) >= @limit
-                        THEN 'code_exhausted'
-                    ELSE 'referrer_cap_reached'
+                UPDATE dbo.referral_codes SET reward_count = reward_count + 1
+                WHERE code = @code AND (@cap IS NULL OR reward_count < @cap);
+                IF @@ROWCOUNT = 1 BREAK;
+                SELECT @count = c.reward_count FROM dbo.referral_codes c WHERE c.code = @code;
+                IF @count >= @cap
+                BEGIN
+                    SET @status = CASE
+                        WHEN @kind <> 'referral' AND EXISTS (
+                            SELECT 1 FROM dbo.customer_uses u
+                            WHERE u.program_id = @program_id AND u.customer_id = @customer_id
+                              AND u.uses >= @per_customer) THEN 'customer_limit_reached'
+                        WHEN @count >= @limit THEN 'code_exhausted'
+                        ELSE 'referrer_cap_reached'
+                    END;
+                    INSERT INTO @result (status) VALUES (@status);
+                    GOTO work_done;
                 END;
-                INSERT INTO @result (status) VALUES (@status);
-                GOTO work_done;
             END;
             SET @claimed = 1;
         END;

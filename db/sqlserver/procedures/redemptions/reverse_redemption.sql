@@ -17,7 +17,7 @@ BEGIN
     SET XACT_ABORT ON;
     DECLARE @outcome nvarchar(max);
     DECLARE @found uniqueidentifier, @redemption_status varchar(10), @code nvarchar(32), @kind varchar(10),
-            @program_id uniqueidentifier, @referee_id nvarchar(64), @redemption_currency char(3);
+            @program_id uniqueidentifier, @referee_id nvarchar(64), @redemption_currency char(3), @per_code int;
     DECLARE @leg_id bigint, @leg_debit_account_id bigint, @leg_credit_account_id bigint, @leg_amount bigint,
             @leg_currency char(3), @leg_kind varchar(20), @leg_owner_id nvarchar(64);
     DECLARE @available bigint, @clawback bigint, @referrer_shortfall bigint, @referee_shortfall bigint,
@@ -57,10 +57,14 @@ BEGIN
 
         -- A reversed redemption no longer counts against the referrer's cap or the code's limit: reward_count is
         -- kept for referral codes and for codes with a limit (whoever sets a limit recounts it, code row locked).
-        UPDATE c SET reward_count = c.reward_count - 1
-        FROM dbo.referral_codes c JOIN dbo.programs p ON p.id = c.program_id
-        WHERE c.code = @code
-          AND (@kind = 'referral' OR COALESCE(c.max_redemptions, p.max_redemptions_per_code) IS NOT NULL);
+        -- The program is read first and apart (its shared lock ends with the read): an update joined to it would hold
+        -- the code's lock while waiting on the program row, which update_program holds while it recounts the codes.
+        -- A use committed while a first limit was being set is not counted (recount_code_uses), so the count is
+        -- never taken below zero.
+        SELECT @per_code = p.max_redemptions_per_code FROM dbo.programs p WHERE p.id = @program_id;
+        UPDATE dbo.referral_codes SET reward_count = reward_count - 1
+        WHERE code = @code AND reward_count > 0
+          AND (@kind = 'referral' OR max_redemptions IS NOT NULL OR @per_code IS NOT NULL);
         IF @kind <> 'referral'
             UPDATE dbo.customer_uses SET uses = uses - 1
             WHERE program_id = @program_id AND customer_id = @referee_id;
