@@ -108,6 +108,9 @@ ALTER TABLE dbo.redemptions DROP CONSTRAINT redemptions_referee_uq;
 CREATE UNIQUE INDEX redemptions_referee_uq ON dbo.redemptions (program_id, referee_id) WHERE kind = 'referral';
 CREATE UNIQUE INDEX redemptions_order_uq ON dbo.redemptions (code, order_id) INCLUDE (status) WHERE kind <> 'referral';
 CREATE INDEX redemptions_customer_ix ON dbo.redemptions (program_id, referee_id) WHERE kind <> 'referral';
+-- A gift code's credit is posted at once, so transfers_pending_by_redemption does not hold it: a reversal finds it
+-- here (one row per gift-code redemption), not by reading the customer's whole history.
+CREATE INDEX transfers_promo_credit_ix ON dbo.transfers (redemption_id) WHERE kind = 'promo_credit';
 GO
 
 CREATE TABLE dbo.customer_uses (

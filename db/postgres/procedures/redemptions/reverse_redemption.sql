@@ -62,10 +62,8 @@ BEGIN
             WHERE t.redemption_id = p_id AND t.phase = 'pending'
             UNION ALL
             SELECT t.id, t.debit_account_id, t.credit_account_id, t.amount, t.currency, t.kind, a.owner_id
-            FROM accounts a JOIN transfers t ON t.customer_account_id = a.id
-            WHERE v_redemption.kind = 'promo' AND a.kind = 'customer' AND a.owner_id = v_redemption.referee_id
-              AND a.currency = v_redemption.currency
-              AND t.redemption_id = p_id AND t.phase = 'posted' AND t.kind = 'promo_credit'
+            FROM transfers t JOIN accounts a ON a.id = t.customer_account_id
+            WHERE v_redemption.kind = 'promo' AND t.redemption_id = p_id AND t.kind = 'promo_credit'
             ORDER BY owner_id
         LOOP
             IF v_redemption.status = 'pending' THEN

@@ -17,7 +17,7 @@ BEGIN
     SET XACT_ABORT ON;
     DECLARE @outcome nvarchar(max);
     DECLARE @found uniqueidentifier, @redemption_status varchar(10), @code nvarchar(32), @kind varchar(10),
-            @program_id uniqueidentifier, @referee_id nvarchar(64), @redemption_currency char(3), @per_code int;
+            @program_id uniqueidentifier, @referee_id nvarchar(64), @per_code int;
     DECLARE @leg_id bigint, @leg_debit_account_id bigint, @leg_credit_account_id bigint, @leg_amount bigint,
             @leg_currency char(3), @leg_kind varchar(20), @leg_owner_id nvarchar(64);
     DECLARE @available bigint, @clawback bigint, @referrer_shortfall bigint, @referee_shortfall bigint,
@@ -41,7 +41,7 @@ BEGIN
         -- Row lock until commit: the redemption's state decides everything below.
         -- UPDLOCK holds it to commit; no HOLDLOCK, which adds only a range lock when the id is missing.
         SELECT @found = r.id, @redemption_status = r.status, @code = r.code, @kind = r.kind, @program_id = r.program_id,
-               @referee_id = r.referee_id, @redemption_currency = r.currency
+               @referee_id = r.referee_id
         FROM dbo.redemptions r WITH (UPDLOCK, ROWLOCK)
         WHERE r.id = @id;
         IF @found IS NULL
@@ -78,10 +78,8 @@ BEGIN
                   WHERE t.redemption_id = @id AND t.phase = 'pending'
                   UNION ALL
                   SELECT t.id, t.debit_account_id, t.credit_account_id, t.amount, t.currency, t.kind, a.owner_id
-                  FROM dbo.accounts a JOIN dbo.transfers t ON t.customer_account_id = a.id
-                  WHERE @kind = 'promo' AND a.kind = 'customer' AND a.owner_id = @referee_id
-                    AND a.currency = @redemption_currency
-                    AND t.redemption_id = @id AND t.phase = 'posted' AND t.kind = 'promo_credit') AS l
+                  FROM dbo.transfers t JOIN dbo.accounts a ON a.id = t.customer_account_id
+                  WHERE @kind = 'promo' AND t.redemption_id = @id AND t.kind = 'promo_credit') AS l
             ORDER BY l.owner_id;
         OPEN legs;
         FETCH NEXT FROM legs INTO @leg_id, @leg_debit_account_id, @leg_credit_account_id, @leg_amount,
