@@ -4,6 +4,7 @@
   bench.py token SECRET_B64 ROLE SUB          an HS256 JWT for the service (iss=bench, aud=referral-service)
   bench.py wait-ready URL PID SECONDS         waits for /health/ready while the process lives
   bench.py seed-program URL ADMIN_TOKEN MERCHANT_TOKEN   creates the program over HTTP, prints its id
+  bench.py seed-promo URL ADMIN_TOKEN CODE     creates a promo program (10% off, no limits) and its shared code over HTTP
   bench.py cpu PID LOADPID POSTMASTER         one CPU snapshot (JSON): the machine, the service, this cluster's
                                               PostgreSQL processes and the load generator (LOADPID's reaped children)
   bench.py finish-wrk NAME RAW CPU0 CPU1 OUT   one scenario's result from wrk's done() output and two CPU snapshots
@@ -78,6 +79,25 @@ def wait_ready(url: str, pid: int, seconds: float) -> int:
         time.sleep(0.25)
     print(f"the service did not become ready within {seconds:.0f} s", file=sys.stderr)
     return 1
+
+
+def seed_promo(url: str, admin: str, code: str) -> int:
+    """The promo scenario's program: a discount offer and no limits, so the shared code's row is only read."""
+    status, body = http("POST", url + "/v1/programs", admin,
+                        {"name": "bench promo", "currency": "USD", "kind": "promo",
+                         "offer": {"type": "discount", "percentOff": 1000}},
+                        {"Idempotency-Key": "bench-promo-program"})
+    if status != 201:
+        print(f"POST /v1/programs (promo) answered {status}: {body}", file=sys.stderr)
+        return 1
+    program = json.loads(body)["id"]
+    status, body = http("POST", f"{url}/v1/programs/{program}/codes", admin, {"code": code},
+                        {"Idempotency-Key": "bench-promo-code"})
+    if status != 201:
+        print(f"POST /v1/programs/{program}/codes answered {status}: {body}", file=sys.stderr)
+        return 1
+    print(program)
+    return 0
 
 
 def seed_program(url: str, admin: str, merchant: str) -> int:
@@ -396,17 +416,19 @@ SCENARIOS = [
     ("pgbench-tpcb", None, "pgbench TPC-B (-M prepared)"),
     ("pgbench-select", None, "pgbench -S (-M prepared)"),
     ("redeem", "pgbench-tpcb", "redeem: POST /v1/redemptions"),
+    ("promo", "pgbench-tpcb", "promo: POST /v1/redemptions (shared promo code)"),
     ("qualify", "pgbench-tpcb", "qualify: POST /v1/redemptions/{id}/qualify"),
     ("spend", "pgbench-tpcb", "spend: POST /v1/customers/{id}/spends"),
     ("validate", "pgbench-select", "validate: GET /v1/codes/{code}"),
     ("balance", "pgbench-select", "balance: GET /v1/customers/{id}/balance"),
     ("redeem-direct", "pgbench-tpcb", "redeem() called directly (pgbench -f)"),
+    ("promo-direct", "pgbench-tpcb", "redeem() of the promo code called directly"),
     ("qualify-direct", "pgbench-tpcb", "qualify_redemption() called directly"),
     ("spend-direct", "pgbench-tpcb", "spend_credit() called directly"),
     ("validate-direct", "pgbench-select", "check_code() called directly"),
     ("balance-direct", "pgbench-select", "get_balances() called directly"),
 ]
-HTTP_SCENARIOS = ("redeem", "qualify", "spend", "validate", "balance")
+HTTP_SCENARIOS = ("redeem", "promo", "qualify", "spend", "validate", "balance")
 TARGET_RATIO = 0.5
 TARGET_P99_MS = 50.0
 TARGET_MEMORY_MB = 300.0
@@ -568,6 +590,8 @@ def main(argv) -> int:
         return wait_ready(args[0], int(args[1]), float(args[2]))
     if command == "seed-program":
         return seed_program(args[0], args[1], args[2])
+    if command == "seed-promo":
+        return seed_promo(args[0], args[1], args[2])
     if command == "cpu":
         return cpu(int(args[0]), int(args[1]), int(args[2]))
     if command == "finish-wrk":

@@ -95,6 +95,9 @@ ALTER TABLE redemptions DROP CONSTRAINT redemptions_referee_uq;
 CREATE UNIQUE INDEX redemptions_referee_uq ON redemptions (program_id, referee_id) WHERE kind = 'referral';
 CREATE UNIQUE INDEX redemptions_order_uq ON redemptions (code, order_id) INCLUDE (status) WHERE kind <> 'referral';
 CREATE INDEX redemptions_customer_ix ON redemptions (program_id, referee_id) WHERE kind <> 'referral';
+-- A gift code's credit is posted at once, so transfers_pending_by_redemption does not hold it: a reversal finds it
+-- here (one row per gift-code redemption), not by reading the customer's whole history.
+CREATE INDEX transfers_promo_credit_ix ON transfers (redemption_id) WHERE kind = 'promo_credit';
 
 -- 4. Live uses per program and customer of promo and partner programs (maxRedemptionsPerCustomer): one
 --    row per customer, locked by that customer's redemptions only. Kept for every promo/partner program,

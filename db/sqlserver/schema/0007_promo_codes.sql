@@ -73,8 +73,13 @@ ALTER TABLE dbo.referral_codes ADD
     CONSTRAINT referral_codes_max_redemptions_check CHECK (max_redemptions > 0),
     CONSTRAINT referral_codes_personal_owner CHECK (source <> 'personal' OR owner_id IS NOT NULL);
 CREATE UNIQUE INDEX referral_codes_owner_uq ON dbo.referral_codes (program_id, owner_id) WHERE source = 'personal';
-CREATE INDEX referral_codes_program_ix ON dbo.referral_codes (program_id, code);
-CREATE INDEX referral_codes_batch_ix ON dbo.referral_codes (batch_id, code) WHERE batch_id IS NOT NULL;
+-- The listings (dbo.list_codes) read every column of a program's or a batch's codes in code order: covering
+-- indexes, so an export is one ordered range seek without a key lookup per code. (PostgreSQL's twins are plain:
+-- it reads the heap for visibility anyway.)
+CREATE INDEX referral_codes_program_ix ON dbo.referral_codes (program_id, code)
+    INCLUDE (owner_id, source, status, max_redemptions, expires_at, batch_id, created_at);
+CREATE INDEX referral_codes_batch_ix ON dbo.referral_codes (batch_id, code)
+    INCLUDE (program_id, owner_id, source, status, max_redemptions, expires_at, created_at) WHERE batch_id IS NOT NULL;
 GO
 
 ALTER TABLE dbo.redemptions DROP CONSTRAINT redemptions_id_rules;
@@ -103,6 +108,9 @@ ALTER TABLE dbo.redemptions DROP CONSTRAINT redemptions_referee_uq;
 CREATE UNIQUE INDEX redemptions_referee_uq ON dbo.redemptions (program_id, referee_id) WHERE kind = 'referral';
 CREATE UNIQUE INDEX redemptions_order_uq ON dbo.redemptions (code, order_id) INCLUDE (status) WHERE kind <> 'referral';
 CREATE INDEX redemptions_customer_ix ON dbo.redemptions (program_id, referee_id) WHERE kind <> 'referral';
+-- A gift code's credit is posted at once, so transfers_pending_by_redemption does not hold it: a reversal finds it
+-- here (one row per gift-code redemption), not by reading the customer's whole history.
+CREATE INDEX transfers_promo_credit_ix ON dbo.transfers (redemption_id) WHERE kind = 'promo_credit';
 GO
 
 CREATE TABLE dbo.customer_uses (

@@ -1,8 +1,5 @@
 using System.Globalization;
-using System.Text;
-using CsvHelper;
 using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.Net.Http.Headers;
 using ReferralService.Auth;
 using ReferralService.Infrastructure;
 
@@ -10,7 +7,6 @@ namespace ReferralService.Batches;
 
 internal static class BatchEndpoints
 {
-    private static readonly string[] CsvColumns = ["code", "status", "maxRedemptions", "expiresAt", "createdAt"];
 
     public static IServiceCollection AddCodeBatches(this IServiceCollection services)
     {
@@ -38,7 +34,7 @@ internal static class BatchEndpoints
             .WithSummary("A batch: status (pending, running, completed, failed) and generated of count.");
         group.MapGet("/{batchId:guid}/codes", ListBatchCodes)
             .WithName(nameof(ListBatchCodes)).Refuses(Refusals.ValidationFailed, Refusals.NotFound)
-            .ExportsCsv(CsvColumns)
+            .ProducesCsv("code, status, maxRedemptions, expiresAt, createdAt")
             .WithSummary("The batch's codes in code order: a page of JSON (pass nextStartingAfter as startingAfter for the next), " +
                 "or with Accept: text/csv or format=csv all of them, streamed as CSV.");
     }
@@ -93,10 +89,10 @@ internal static class BatchEndpoints
         };
     }
 
-    private static async Task<Results<Ok<BatchCodePage>, PushStreamHttpResult, ValidationProblem, ProblemHttpResult>> ListBatchCodes(
+    private static async Task<Results<Ok<BatchCodePage>, EmptyHttpResult, ValidationProblem, ProblemHttpResult>> ListBatchCodes(
         Guid batchId, int? limit, string? startingAfter, string? format, BatchStore store, HttpContext http, CancellationToken ct)
     {
-        if (format is not (null or "json" or "csv"))
+        if (!CsvExport.IsFormat(format))
         {
             return Problems.Invalid(nameof(format), "json or csv.");
         }
@@ -108,15 +104,20 @@ internal static class BatchEndpoints
         {
             return Problems.Invalid(nameof(startingAfter), "The last code of a previous page.");
         }
+        var csv = CsvExport.IsWanted(http.Request, format);
+        if (csv && (limit is not null || startingAfter is not null))
+        {
+            return Problems.Invalid(limit is null ? nameof(startingAfter) : nameof(limit), "The CSV export is the whole batch, not a page.");
+        }
         if (await store.GetAsync(batchId, ct) is not { Status: Outcomes.Ok })
         {
             return Problems.NotFound();
         }
 
-        if (format == "csv" || (format is null && WantsCsv(http.Request)))
+        if (csv)
         {
-            return TypedResults.Stream(body => WriteCsvAsync(body, store.StreamCodesAsync(batchId, ct)),
-                contentType: CsvExports.MediaType + "; charset=utf-8", fileDownloadName: $"code-batch-{batchId}.csv");
+            await CsvExport.WriteAsync(http.Response, $"code-batch-{batchId}.csv", Rows(store.StreamCodesAsync(batchId, ct)), ct);
+            return TypedResults.Empty;
         }
 
         var pageSize = limit ?? 100;
@@ -125,39 +126,13 @@ internal static class BatchEndpoints
         var page = rows.Take(pageSize).Select(r => r.ToResponse()).ToList();
         var hasMore = rows.Count > pageSize;
         return TypedResults.Ok(new BatchCodePage(page, hasMore, hasMore ? page[^1].Code : null));
-    }
 
-    private static bool WantsCsv(HttpRequest request) =>
-        MediaTypeHeaderValue.TryParseList(request.Headers.Accept, out var accepted)
-        && accepted.Any(a => a.MediaType.Equals(CsvExports.MediaType, StringComparison.OrdinalIgnoreCase));
-
-    // Asynchronous writes only (the server refuses synchronous I/O): a record goes to the StreamWriter on NextRecordAsync,
-    // which writes its buffer to the response as it fills; nothing else is held.
-    private static async Task WriteCsvAsync(Stream body, IAsyncEnumerable<BatchCodeRow> rows)
-    {
-        var writer = new StreamWriter(body, new UTF8Encoding(encoderShouldEmitUTF8Identifier: false), bufferSize: 16 * 1024, leaveOpen: true);
-        await using (writer)
+        static async IAsyncEnumerable<BatchCodeResponse> Rows(IAsyncEnumerable<BatchCodeRow> rows)
         {
-            var csv = new CsvWriter(writer, CultureInfo.InvariantCulture, leaveOpen: true);
-            await using (csv)
+            await foreach (var row in rows)
             {
-                foreach (var header in CsvColumns)
-                {
-                    csv.WriteField(header);
-                }
-                await csv.NextRecordAsync();
-                await foreach (var row in rows)
-                {
-                    csv.WriteField(row.Code);
-                    csv.WriteField(row.CodeStatus);
-                    csv.WriteField(row.MaxRedemptions?.ToString(CultureInfo.InvariantCulture));
-                    csv.WriteField(row.ExpiresAt?.AsUtc().ToString("O", CultureInfo.InvariantCulture));
-                    csv.WriteField(row.CreatedAt.AsUtc().ToString("O", CultureInfo.InvariantCulture));
-                    await csv.NextRecordAsync();
-                }
-                await csv.FlushAsync();
+                yield return row.ToResponse();
             }
-            await writer.FlushAsync();
         }
     }
 }

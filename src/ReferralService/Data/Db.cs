@@ -67,26 +67,58 @@ internal sealed class Db
     }
 
     /// <summary>
-    /// Calls a procedure and yields its rows as they arrive, unbuffered, for exports of any size in constant memory.
-    /// Outside the retry pipeline (a retry would have to buffer or repeat rows already sent): a fault ends the stream.
-    /// The connection is held until the caller stops reading.
+    /// Streams a read procedure's rows as the server sends them, holding one connection until the caller stops
+    /// reading: for exports, which must not hold a whole answer in memory. Outside the retry pipeline, which buffers:
+    /// a retry repeats the call whole, and rows already passed on (written to a response) cannot be taken back, so a
+    /// fault mid-stream ends the stream with its exception. Rows are read one at a time, not SequentialAccess: a
+    /// code's row is small, and the row reader checks a row's required columns before parsing it (an ordinal read
+    /// twice, which sequential access forbids).
     /// </summary>
     public async IAsyncEnumerable<TRow> StreamAsync<TRow>(IProcedureCall<TRow> call, [EnumeratorCancellation] CancellationToken ct)
     {
         var procedure = Procedure.Of(call.GetType());
+        // A lookup runs on PostgreSQL's multiplexed pool, where a long read would hold up every other lookup.
+        if (procedure.Kind != ProcedureKind.Read)
+        {
+            throw new InvalidOperationException($"{procedure.Name} is not a read; only reads stream.");
+        }
         var (text, type) = dialect.Call(procedure);
         var connection = await dialect.OpenConnectionAsync(procedure, ct).ConfigureAwait(false);
         await using (connection.ConfigureAwait(false))
         {
-            var command = new CommandDefinition(text, procedure.ParametersOf(call, dialect), commandTimeout: commandTimeout,
-                commandType: type, cancellationToken: ct);
-            var reader = await connection.ExecuteReaderAsync(command).ConfigureAwait(false);
-            await using (reader.ConfigureAwait(false))
+            var command = connection.CreateCommand();
+            await using (command.ConfigureAwait(false))
             {
-                var read = RowReader.For<TRow>(reader, procedure.Name);
-                while (await reader.ReadAsync(ct).ConfigureAwait(false))
+                command.CommandText = text;
+                command.CommandType = type;
+                command.CommandTimeout = commandTimeout;
+                foreach (var (name, value) in procedure.ArgumentsOf(call))
                 {
-                    yield return read(reader);
+                    var parameter = command.CreateParameter();
+                    parameter.ParameterName = name;
+                    parameter.Value = value ?? DBNull.Value;
+                    command.Parameters.Add(parameter);
+                }
+                var finished = false;
+                var reader = await command.ExecuteReaderAsync(ct).ConfigureAwait(false);
+                try
+                {
+                    var read = RowReader.For<TRow>(reader, procedure.Name);
+                    while (await reader.ReadAsync(ct).ConfigureAwait(false))
+                    {
+                        yield return read(reader);
+                    }
+                    finished = true;
+                }
+                finally
+                {
+                    // A reader closed before its last row reads all the rest first (SqlClient documents Cancel as the
+                    // way out); a caller that stopped early (the client went away) has no use for them.
+                    if (!finished)
+                    {
+                        command.Cancel();
+                    }
+                    await reader.DisposeAsync().ConfigureAwait(false);
                 }
             }
         }

@@ -109,6 +109,10 @@ internal sealed class Procedure
         return parameters;
     }
 
+    /// <summary>The call's arguments by parameter name, in order, for a command made without Dapper (Db.StreamAsync).</summary>
+    public IEnumerable<(string Parameter, object? Value)> ArgumentsOf(object call) =>
+        arguments.Select(a => (a.Parameter, a.Value(call)));
+
     private static IEnumerable<(string, Func<object, object?>)> ArgumentsOf(PropertyInfo property)
     {
         if (property.PropertyType == typeof(Idempotency))

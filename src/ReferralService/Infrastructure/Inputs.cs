@@ -16,11 +16,13 @@ internal static class Inputs
     public const string CustomerIdPattern = "^[A-Za-z0-9._:@-]{1,64}$";
     public const string OrderIdPattern = "^[A-Za-z0-9._:@/#-]{1,64}$";
     public const string CodePattern = "^[A-Za-z0-9-]{1,32}$";
+    public const string VanityCodePattern = "^[A-Za-z0-9-]{3,32}$";
     public const string CurrencyPattern = "^[A-Z]{3}$";
 
     public const string CustomerIdRule = "1-64 letters, digits or ._:@-";
     public const string OrderIdRule = "1-64 letters, digits or ._:@/#-";
     public const string CodeRule = "1-32 letters, digits or hyphens.";
+    public const string VanityCodeRule = "3-32 letters, digits or hyphens.";
     public const string CurrencyRule = "Three upper-case letters (ISO 4217).";
     public const string AmountRule = "A positive whole number of minor units, at most 1000000000000.";
     public const string NonNegativeAmountRule = "Zero or a positive whole number of minor units, at most 1000000000000.";
@@ -37,6 +39,11 @@ internal static class Inputs
 
     /// <summary>A code as a caller may type it: surrounding spaces are ignored, case does not matter.</summary>
     public static bool IsCode(string? value) => value is not null && IsMadeOf(value.Trim(), 32, CodeChars);
+
+    /// <summary>A code an admin chooses (EMILY10): as <see cref="IsCode"/>, and at least 3 characters.</summary>
+    public static bool IsVanityCode(string? value) => value is not null && value.Trim().Length >= 3 && IsCode(value);
+
+    public static bool IsCurrency(string? value) => value is { Length: 3 } && value.All(char.IsAsciiLetterUpper);
 
     /// <summary>Codes are case-insensitive on input: compare in upper case, ignore surrounding spaces.</summary>
     public static string NormalizeCode(string code) => code.Trim().ToUpperInvariant();
@@ -71,6 +78,8 @@ internal sealed class CustomerIdAttribute() : InputRuleAttribute(Inputs.Customer
 internal sealed class OrderIdAttribute() : InputRuleAttribute(Inputs.OrderIdPattern, Inputs.OrderIdRule, Inputs.IsOrderId);
 
 internal sealed class CodeAttribute() : InputRuleAttribute(Inputs.CodePattern, Inputs.CodeRule, Inputs.IsCode);
+
+internal sealed class VanityCodeAttribute() : InputRuleAttribute(Inputs.VanityCodePattern, Inputs.VanityCodeRule, Inputs.IsVanityCode);
 
 /// <summary>Free text of 1 to <c>maximumLength</c> characters without control characters.</summary>
 [AttributeUsage(AttributeTargets.Property | AttributeTargets.Parameter)]

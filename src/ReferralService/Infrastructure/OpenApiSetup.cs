@@ -29,7 +29,7 @@ internal static class OpenApiSetup
             });
             options.CustomSchemaIds(type => type.Name);
             options.OperationFilter<RefusalExamples>();
-            options.OperationFilter<CsvExportDocumentation>();
+            options.OperationFilter<CsvResponses>();
             // Report sums are decimal in C# only because they can pass 2^63; on the wire they are whole numbers.
             options.MapType<decimal>(() => new OpenApiSchema { Type = JsonSchemaType.Integer });
         });

@@ -35,6 +35,8 @@ internal static class Refusals
     public static readonly Refusal CodeNotAllowed = new("code_not_allowed", 422, "The code contains a word that is not allowed.");
     public static readonly Refusal CodeTaken = new("code_taken", 409, "The code is already taken.");
     public static readonly Refusal PatternTooSmall = new("pattern_too_small", 422, "The pattern has too few possible codes for this many codes.");
+    public static readonly Refusal OwnerRequired = new("owner_required", 422, "Codes of this program's kind need an owner (ownerId).");
+    public static readonly Refusal OrderRequired = new("order_required", 422, "Codes of this program need the order: orderId and orderAmount.");
     public static readonly Refusal WrongProgramKind = new("wrong_program_kind", 422, "The program's kind does not allow this.");
     public static readonly Refusal ProgramHasRedemptions = new("program_has_redemptions", 409, "A program's kind and offer cannot change once it has redemptions.");
     public static readonly Refusal IdempotencyKeyReused = new("idempotency_key_reused", 422, "This Idempotency-Key was used with a different request.");
@@ -60,7 +62,7 @@ internal static class Refusals
         NotFound, CodeNotFound, DuplicateOrder, CodeInactive, SelfReferral, AlreadyReferred, ReferrerCapReached, InvalidState,
         OrderBelowMinimum, InsufficientCredit, CurrencyMismatch, CodeDisabled, CodeExpired, ProgramNotStarted, ProgramEnded,
         CodeExhausted, CustomerLimitReached, NotNewCustomer, AlreadyRedeemed, CodeNotAllowed, CodeTaken, PatternTooSmall,
-        WrongProgramKind, ProgramHasRedemptions, IdempotencyKeyReused,
+        OwnerRequired, OrderRequired, WrongProgramKind, ProgramHasRedemptions, IdempotencyKeyReused,
         ValidationFailed, Unauthorized, Forbidden, MethodNotAllowed, NotAcceptable, Conflict, PayloadTooLarge, UnsupportedMediaType,
         Unprocessable, RateLimited, InternalError, ServiceUnavailable, DatabaseUnavailable, Error,
     ];

@@ -18,6 +18,7 @@ internal static class StrictJson
             json.PropertyNameCaseInsensitive = false;
             json.UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow;
             json.AllowDuplicateProperties = false;
+            json.Converters.Add(new InstantConverter());
         });
 
     /// <summary>
@@ -33,6 +34,7 @@ internal static class StrictJson
         }
         var message = json.InnerException switch
         {
+            InstantFormatException instant => instant.Message,
             JsonException => "Not valid JSON.",
             null => "Not a property of this request, or given more than once (names are case-sensitive).",
             _ => "Not a value of this property's JSON type (numbers as numbers, text as strings).",
@@ -45,3 +47,29 @@ internal static class StrictJson
         };
     }
 }
+
+/// <summary>
+/// Instants (startsAt, endsAt, expiresAt) are ISO 8601 with an explicit offset (<c>Z</c> or <c>+02:00</c>): without
+/// one, a time would be read in the server's own time zone, and the same request would mean different instants on
+/// differently configured hosts.
+/// </summary>
+internal sealed class InstantConverter : JsonConverter<DateTimeOffset>
+{
+    public const string Rule = "An ISO 8601 instant with an offset, e.g. 2026-03-01T08:00:00Z or 2026-03-01T10:00:00+02:00.";
+
+    public override DateTimeOffset Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
+    {
+        if (reader.TokenType != JsonTokenType.String || !reader.TryGetDateTimeOffset(out var value) || !HasOffset(reader.GetString()!))
+        {
+            throw new JsonException(null, new InstantFormatException());
+        }
+        return value;
+    }
+
+    public override void Write(Utf8JsonWriter writer, DateTimeOffset value, JsonSerializerOptions options) => writer.WriteStringValue(value);
+
+    private static bool HasOffset(string text) =>
+        text.EndsWith('Z') || text.EndsWith('z') || (text.Length > 6 && text[^6] is '+' or '-' && text[^3] == ':');
+}
+
+internal sealed class InstantFormatException() : FormatException(InstantConverter.Rule);

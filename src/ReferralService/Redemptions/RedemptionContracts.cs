@@ -3,10 +3,19 @@ using ReferralService.Infrastructure;
 
 namespace ReferralService.Redemptions;
 
+/// <summary>
+/// Promo and partner codes, and referral codes whose program gives the friend a discount, need orderId and
+/// orderAmount (order_required without them). currency, when given, must be the program's; customerOrderCount is the
+/// customer's earlier orders as the shop knows them (more than 0 is not_new_customer where the program is for new
+/// customers only).
+/// </summary>
 public sealed record RedeemRequest(
     [property: Required, Code] string Code,
     [property: Required, CustomerId] string CustomerId,
-    [property: OrderId] string? OrderId);
+    [property: OrderId] string? OrderId,
+    [property: Amount(minimum: 0)] long? OrderAmount = null,
+    [property: RegularExpression(Inputs.CurrencyPattern, ErrorMessage = Inputs.CurrencyRule)] string? Currency = null,
+    [property: Range(0, int.MaxValue, ErrorMessage = "Zero or a positive whole number.")] int? CustomerOrderCount = null);
 
 public sealed record QualifyRequest(
     [property: Required, OrderId] string OrderId,
@@ -17,34 +26,44 @@ public sealed record ReverseRedemptionRequest(
 
 internal sealed record RewardResponse(string CustomerId, string Role, long Amount, string Currency, string Status, long? Shortfall);
 
+/// <summary>
+/// A redemption of any kind. discount: what the offer took off the order (0 when none); credit: the redeemer's credit
+/// (0 when none). rewards: the ledger legs, without zero amounts: "referrer" for the code owner's reward or
+/// commission, "referee" for the redeemer's credit.
+/// </summary>
 internal sealed record RedemptionResponse(
-    Guid Id, Guid ProgramId, string Code, string ReferrerId, string RefereeId, string? OrderId, string Status,
-    IReadOnlyList<RewardResponse> Rewards, string? QualifyingOrderId, long? OrderAmount, string? ReversalReason,
-    DateTime CreatedAt, DateTime? QualifiedAt, DateTime? ReversedAt);
+    Guid Id, Guid ProgramId, string Code, string Kind, string? ReferrerId, string RefereeId, string? OrderId, string Status,
+    long Discount, long Credit, IReadOnlyList<RewardResponse> Rewards, string? QualifyingOrderId, long? OrderAmount,
+    string? ReversalReason, DateTime CreatedAt, DateTime? QualifiedAt, DateTime? ReversedAt);
 
 /// <summary>A redemption as the redemption procedures answer (redemption_row after its status column).</summary>
 internal sealed record RedemptionRow(
-    Guid Id, Guid ProgramId, string Code, string ReferrerId, string RefereeId, string? OrderId,
+    Guid Id, Guid ProgramId, string Code, string? ReferrerId, string RefereeId, string? OrderId,
     string RedemptionStatus, string Currency, long ReferrerReward, long RefereeReward, long? ReferrerShortfall,
     long? RefereeShortfall, string? QualifyingOrderId, long? OrderAmount, string? ReversalReason,
     DateTime CreatedAt, DateTime? QualifiedAt, DateTime? ReversedAt, string Kind, long Discount)
 {
     public RedemptionResponse ToResponse()
     {
-        // A reward follows its redemption: pending until qualified (posted); a reversal voids a
-        // pending reward and reverses a posted one.
+        // A reward follows its redemption: pending until qualified (posted); a promo's credit is posted at once; a
+        // reversal voids a pending reward and reverses a posted one.
         var rewardStatus = RedemptionStatus switch
         {
             "pending" => "pending",
-            "rewarded" => "posted",
-            _ => QualifiedAt is null ? "voided" : "reversed",
+            "rewarded" or "redeemed" => "posted",
+            _ => QualifiedAt is null && Kind != "promo" ? "voided" : "reversed",
         };
         var currency = Currency.Trim();
-        return new RedemptionResponse(Id, ProgramId, Code, ReferrerId, RefereeId, OrderId, RedemptionStatus,
-            [
-                new RewardResponse(ReferrerId, "referrer", ReferrerReward, currency, rewardStatus, ReferrerShortfall),
-                new RewardResponse(RefereeId, "referee", RefereeReward, currency, rewardStatus, RefereeShortfall),
-            ],
-            QualifyingOrderId, OrderAmount, ReversalReason, CreatedAt.AsUtc(), QualifiedAt?.AsUtc(), ReversedAt?.AsUtc());
+        List<RewardResponse> rewards = [];
+        if (ReferrerId is not null && ReferrerReward > 0)
+        {
+            rewards.Add(new RewardResponse(ReferrerId, "referrer", ReferrerReward, currency, rewardStatus, ReferrerShortfall));
+        }
+        if (RefereeReward > 0)
+        {
+            rewards.Add(new RewardResponse(RefereeId, "referee", RefereeReward, currency, rewardStatus, RefereeShortfall));
+        }
+        return new RedemptionResponse(Id, ProgramId, Code, Kind, ReferrerId, RefereeId, OrderId, RedemptionStatus, Discount, RefereeReward,
+            rewards, QualifyingOrderId, OrderAmount, ReversalReason, CreatedAt.AsUtc(), QualifiedAt?.AsUtc(), ReversedAt?.AsUtc());
     }
 }

@@ -20,15 +20,23 @@ internal static class RedemptionEndpoints
         group.MapPost("/", Redeem).RequireAuthorization(Policies.Merchant).AcceptsIdempotencyKey()
             .LimitFailedCodeLookups()
             .WithName(nameof(Redeem))
-            .Refuses(Refusals.ValidationFailed, Refusals.CodeNotFound, Refusals.CodeInactive, Refusals.SelfReferral, Refusals.AlreadyReferred,
-                Refusals.ReferrerCapReached, Refusals.IdempotencyKeyReused).WithSummary("A friend redeems a referral code: pending rewards for both sides.");
+            .Refuses(Refusals.ValidationFailed, Refusals.CodeNotFound, Refusals.CodeDisabled, Refusals.CodeExpired, Refusals.CodeInactive,
+                Refusals.ProgramEnded, Refusals.ProgramNotStarted, Refusals.CurrencyMismatch, Refusals.OrderRequired,
+                Refusals.OrderBelowMinimum, Refusals.SelfReferral, Refusals.NotNewCustomer, Refusals.CustomerLimitReached,
+                Refusals.CodeExhausted, Refusals.ReferrerCapReached, Refusals.AlreadyRedeemed, Refusals.AlreadyReferred,
+                Refusals.IdempotencyKeyReused)
+            .WithSummary("Redeem a code of any kind. Referral: pending rewards for the referrer and, unless the friend gets a "
+                + "first-order discount, the friend. Promo: the offer at once (a discount, or credit posted to the customer). "
+                + "Partner: the offer, and a pending commission for the code's owner. A percentage discount or commission is "
+                + "floor(orderAmount x basisPoints / 10000), capped by its maximum, then by orderAmount; a fixed discount is "
+                + "min(amountOff, orderAmount); a fixed commission is paid as set.");
         group.MapPost("/{redemptionId:guid}/qualify", Qualify).RequireAuthorization(Policies.Merchant).AcceptsIdempotencyKey()
             .WithName(nameof(Qualify))
-            .Refuses(Refusals.ValidationFailed, Refusals.NotFound, Refusals.InvalidState, Refusals.OrderBelowMinimum, Refusals.IdempotencyKeyReused).WithSummary("Report the friend's qualifying order: posts both rewards.");
+            .Refuses(Refusals.ValidationFailed, Refusals.NotFound, Refusals.InvalidState, Refusals.OrderBelowMinimum, Refusals.IdempotencyKeyReused).WithSummary("Report the qualifying order: posts the pending rewards, commission and credit. A promo redemption is complete when made (invalid_state).");
         group.MapPost("/{redemptionId:guid}/reverse", ReverseRedemption).RequireAuthorization(Policies.Merchant).AcceptsIdempotencyKey()
             .WithName(nameof(ReverseRedemption))
             .Refuses(Refusals.ValidationFailed, Refusals.NotFound, Refusals.InvalidState, Refusals.IdempotencyKeyReused)
-            .WithSummary("Refund or fraud: voids pending rewards or reverses posted ones; spent credit is clawed back as far as the balance allows.");
+            .WithSummary("Order cancelled, refund or fraud: gives the code's use back, voids pending rewards or reverses posted ones; spent credit is clawed back as far as the balance allows.");
         group.MapGet("/{redemptionId:guid}", GetRedemption).RequireAuthorization(Policies.Staff)
             .WithName(nameof(GetRedemption)).Refuses(Refusals.NotFound).WithSummary("Read a redemption.");
     }

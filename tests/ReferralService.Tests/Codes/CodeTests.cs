@@ -63,7 +63,7 @@ public sealed class CodeTests
     [Test]
     public async Task A_code_check_gives_the_reason_a_redemption_would_be_refused()
     {
-        var program = await Scenario.NewProgramAsync(maxRewardsPerReferrer: 1);
+        var program = await Scenario.NewProgramAsync(maxRewardsPerReferrer: 2);
         var alice = Api.NewCustomerId("alice");
         var code = await Scenario.CodeForAsync(program, alice);
         var bob = Api.NewCustomerId("bob");
@@ -74,6 +74,9 @@ public sealed class CodeTests
         Assert.That(await ReasonFor(alice), Is.EqualTo("self_referral"));
         await Scenario.RedeemAsync(code, bob);
         Assert.That(await ReasonFor(bob), Is.EqualTo("already_referred"));
+        await Scenario.RedeemAsync(code, Api.NewCustomerId("dave"));
+        // The cap is checked before the friend, as redeem does.
+        Assert.That(await ReasonFor(bob), Is.EqualTo("referrer_cap_reached"));
         Assert.That(await ReasonFor(Api.NewCustomerId("carol")), Is.EqualTo("referrer_cap_reached"));
     }
 

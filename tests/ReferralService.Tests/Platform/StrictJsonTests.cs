@@ -21,6 +21,28 @@ public sealed class StrictJsonTests
     public async Task Numbers_are_only_read_from_json_numbers_of_their_type(string path, string json, string field) =>
         await RefusedAsync(path, json, field);
 
+    [TestCase("2026-03-01T08:00:00")]
+    [TestCase("2026-03-01")]
+    [TestCase("1772352000")]
+    [TestCase("next tuesday")]
+    public async Task An_instant_without_an_offset_is_refused_rather_than_read_in_the_server_time_zone(string startsAt) =>
+        await RefusedAsync("/v1/programs",
+            $$"""{"name":"p","currency":"USD","kind":"promo","offer":{"type":"credit","amount":100},"startsAt":"{{startsAt}}"}""", "startsAt");
+
+    [TestCase("2026-03-01T08:00:00Z")]
+    [TestCase("2026-03-01T10:00:00.5+02:00")]
+    public async Task An_instant_with_an_offset_is_read(string startsAt)
+    {
+        using var admin = Api.Admin();
+        using var body = new StringContent(
+            $$"""{"name":"p","currency":"USD","kind":"promo","offer":{"type":"credit","amount":100},"startsAt":"{{startsAt}}"}""",
+            Encoding.UTF8, "application/json");
+
+        var program = await admin.Programs.CreateProgramAsync(body).Created();
+
+        Assert.That(program.StartsAt, Is.EqualTo(DateTimeOffset.Parse(startsAt, System.Globalization.CultureInfo.InvariantCulture)));
+    }
+
     [Test]
     public async Task An_unknown_property_is_refused_by_name_and_nothing_is_spent()
     {

@@ -13,6 +13,28 @@ internal static class Scenario
         return (await admin.Programs.CreateProgramAsync(program).Created()).Id;
     }
 
+    /// <summary>
+    /// A vanity code no other test uses: the prefix and eight consonants (no vowels and no digits, so the suffix
+    /// can never spell a word on the deny-list).
+    /// </summary>
+    public static string NewVanityCode(string prefix) =>
+        prefix + new string([.. Enumerable.Range(0, 8).Select(_ => "BCDFGHJKLMNPQRVWXZ"[Random.Shared.Next(18)])]);
+
+    /// <summary>A vanity code created by an admin: its code as stored (upper case).</summary>
+    public static async Task<string> VanityCodeAsync(Guid programId, string? ownerId = null, int? maxRedemptions = null,
+        DateTimeOffset? expiresAt = null, string prefix = "VIP-")
+    {
+        using var admin = Api.Admin();
+        return (await admin.Codes.CreateCodeAsync(programId, new NewCode(NewVanityCode(prefix), ownerId, maxRedemptions, expiresAt))
+            .Created()).Code;
+    }
+
+    /// <summary>An order id no other test uses.</summary>
+    public static string NewOrderId() => "order-" + Guid.NewGuid().ToString("N")[..16];
+
+    /// <summary>A redemption at checkout of a new order of this amount.</summary>
+    public static Checkout Order(string code, string customerId, long orderAmount) => new(code, customerId, NewOrderId(), orderAmount);
+
     /// <summary>A promo program with this offer and these rules.</summary>
     public static async Task<Guid> NewPromoProgramAsync(Offer offer, int? maxRedemptionsPerCode = null, int? maxRedemptionsPerCustomer = null,
         long? minimumOrderAmount = null, bool? newCustomersOnly = null, DateTimeOffset? startsAt = null, DateTimeOffset? endsAt = null,

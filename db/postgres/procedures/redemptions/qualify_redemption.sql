@@ -1,6 +1,8 @@
--- The friend's qualifying order posts both pending rewards.
+-- The friend's qualifying order posts the redemption's pending legs (a referral's rewards, a partner's commission
+-- and credit offer), and records that the customer has ordered (newCustomersOnly). A promo redemption is complete
+-- when recorded ('redeemed'): it cannot be qualified (invalid_state).
 -- Locks, in order: the redemption row (by the guarded update), then both customers' accounts by owner id,
--- each followed by that customer's receivable.
+-- each followed by that customer's receivable, then the customer's ordering_customers key.
 CREATE OR REPLACE FUNCTION qualify_redemption(
     p_id uuid, p_order_id varchar, p_order_amount bigint,
     p_caller_id varchar, p_idempotency_key varchar, p_request_hash char)
@@ -68,6 +70,10 @@ BEGIN
                     v_leg.currency, 'post', v_leg.id, v_leg.kind, p_id, now());
             PERFORM settle_receivable(v_leg.credit_account_id, v_available, p_id, NULL);
         END LOOP;
+
+        INSERT INTO ordering_customers (customer_id, first_order_at)
+        VALUES (v_result.referee_id, now())
+        ON CONFLICT (customer_id) DO NOTHING;
     END work;
 
     IF p_idempotency_key IS NOT NULL THEN

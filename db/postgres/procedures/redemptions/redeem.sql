@@ -1,15 +1,34 @@
--- A friend redeems a referral code: one pending reward for each side.
--- Locks, in order: the code row (the referrer cap), then both customers' accounts by owner id.
+-- A customer redeems a code of any kind. Referral: a pending reward for the code's owner and, unless the program
+-- gives the friend a first-order discount instead, one for the friend. Promo: the offer, at once (status
+-- 'redeemed'): a discount (recorded, no ledger entry) or credit (posted to the customer). Partner: the offer, and
+-- a pending commission for the code's owner, posted when the order qualifies.
+-- Refusals, in this order: code_not_found, code_disabled, code_expired, code_inactive (program paused),
+-- program_ended, program_not_started, currency_mismatch, order_required, order_below_minimum, self_referral,
+-- not_new_customer, customer_limit_reached, code_exhausted (or referrer_cap_reached), already_redeemed (promo and
+-- partner: this code on this order) or already_referred (referral: this friend in this program).
+-- Locks, in order: the code row (only when a limit counts its uses: a referral code always, a promo or partner
+-- code with a per-code limit; any other code is only read, so a shared code like WELCOME10 is no hot row), the
+-- customer's customer_uses row (promo and partner), the redemption's natural key (the insert), then the
+-- customers' accounts by owner id.
+DROP FUNCTION IF EXISTS redeem(uuid, varchar, varchar, varchar, varchar, varchar, char);
 CREATE OR REPLACE FUNCTION redeem(
-    p_id uuid, p_code varchar, p_customer_id varchar, p_order_id varchar,
-    p_caller_id varchar, p_idempotency_key varchar, p_request_hash char)
+    p_id uuid, p_code varchar, p_customer_id varchar, p_order_id varchar, p_order_amount bigint, p_currency char,
+    p_customer_order_count integer, p_caller_id varchar, p_idempotency_key varchar, p_request_hash char)
 RETURNS SETOF redemption_row
 LANGUAGE plpgsql AS $$
 DECLARE
     v_outcome text;
     v_code record;
-    v_referrer_account bigint;
-    v_referee_account bigint;
+    v_limit integer;
+    v_cap integer;
+    v_claimed boolean := false;
+    v_count integer;
+    v_discount bigint;
+    v_referrer_amount bigint;
+    v_referee_amount bigint;
+    v_owner_account bigint;
+    v_customer_account bigint;
+    v_available bigint;
     v_result redemption_row;
 BEGIN
     SELECT i.outcome INTO v_outcome
@@ -21,64 +40,164 @@ BEGIN
 
     <<work>>
     BEGIN
-        -- Claim one of the referrer's rewards: one statement finds the code and its program, checks them,
-        -- takes the code's row lock and enforces the cap (the program row is read, not locked). What it
-        -- refuses is explained by a second look; should that find nothing wrong any more (a reversal
-        -- freed a slot in between), the claim is tried again.
-        <<claim>>
-        LOOP
-            UPDATE referral_codes c SET reward_count = c.reward_count + 1
-            FROM programs p
-            WHERE c.code = p_code AND p.id = c.program_id AND p.status = 'active'
-              AND c.owner_id IS DISTINCT FROM p_customer_id
-              AND (p.max_rewards_per_referrer IS NULL OR c.reward_count < p.max_rewards_per_referrer)
-            RETURNING c.owner_id, p.id, p.currency, p.referrer_reward, p.referee_reward, p.funding_account_id
-            INTO v_code;
-            EXIT claim WHEN FOUND;
-            SELECT CASE
-                       WHEN p.status <> 'active' THEN 'code_inactive'
-                       WHEN c.owner_id IS NOT DISTINCT FROM p_customer_id THEN 'self_referral'
-                       WHEN c.reward_count >= p.max_rewards_per_referrer THEN 'referrer_cap_reached'
-                   END
-            INTO v_result.status
-            FROM referral_codes c JOIN programs p ON p.id = c.program_id
-            WHERE c.code = p_code;
-            IF NOT FOUND THEN
-                v_result.status := 'code_not_found';
-            END IF;
-            EXIT work WHEN v_result.status IS NOT NULL;
-        END LOOP;
-
-        -- The unique (program, referee) key is the last word on "rewarded once per program".
-        INSERT INTO redemptions (id, program_id, code, referrer_id, referee_id, order_id, status, currency,
-                                 referrer_reward, referee_reward, created_at)
-        VALUES (p_id, v_code.id, p_code, v_code.owner_id, p_customer_id, p_order_id, 'pending', v_code.currency,
-                v_code.referrer_reward, v_code.referee_reward, now())
-        ON CONFLICT (program_id, referee_id) WHERE kind = 'referral' DO NOTHING
-        RETURNING 'ok', id, program_id, code, referrer_id, referee_id, order_id, status, currency, referrer_reward,
-                  referee_reward, referrer_shortfall, referee_shortfall, qualifying_order_id, order_amount,
-                  reversal_reason, created_at, qualified_at, reversed_at, kind, discount
-        INTO v_result;
+        -- Read, not locked: the checks need no lock (the limits are enforced by the guarded writes below). One
+        -- statement finds the code and its program, applies the checks in order and works out the amounts.
+        -- A fixed commission is paid as set, whatever the order (the minimum order amount guards small orders).
+        SELECT c.owner_id, p.id AS program_id, p.kind, p.currency, p.funding_account_id, p.max_rewards_per_referrer,
+               p.max_redemptions_per_customer, COALESCE(c.max_redemptions, p.max_redemptions_per_code) AS code_limit,
+               CASE
+                   WHEN c.status <> 'active' THEN 'code_disabled'
+                   WHEN c.expires_at <= now() THEN 'code_expired'
+                   WHEN p.status = 'paused' THEN 'code_inactive'
+                   WHEN p.status = 'ended' OR p.ends_at <= now() THEN 'program_ended'
+                   WHEN p.starts_at > now() THEN 'program_not_started'
+                   WHEN p_currency <> p.currency THEN 'currency_mismatch'
+                   WHEN (p.kind <> 'referral' OR p.offer_type IS NOT NULL)
+                        AND (p_order_id IS NULL OR p_order_amount IS NULL) THEN 'order_required'
+                   WHEN (p.kind <> 'referral' OR p.offer_type IS NOT NULL)
+                        AND p_order_amount < p.minimum_order_amount THEN 'order_below_minimum'
+                   WHEN p_customer_id = c.owner_id THEN 'self_referral'
+                   WHEN p.new_customers_only AND (p_customer_order_count > 0 OR EXISTS (
+                            SELECT 1 FROM ordering_customers o WHERE o.customer_id = p_customer_id)) THEN 'not_new_customer'
+               END AS refusal,
+               CASE WHEN p.offer_type = 'discount'
+                    THEN offer_value(p_order_amount, p.offer_percent_off, p.offer_max_discount, p.offer_amount)
+                    ELSE 0 END AS discount,
+               CASE WHEN p.kind = 'referral' THEN p.referee_reward
+                    WHEN p.offer_type = 'credit' THEN p.offer_amount
+                    ELSE 0 END AS referee_amount,
+               CASE WHEN p.kind = 'referral' THEN p.referrer_reward
+                    WHEN p.kind = 'promo' THEN 0
+                    WHEN p.commission_basis_points IS NOT NULL
+                        THEN offer_value(p_order_amount, p.commission_basis_points, p.commission_max, NULL)
+                    ELSE p.commission_amount END AS referrer_amount
+        INTO v_code
+        FROM referral_codes c JOIN programs p ON p.id = c.program_id
+        WHERE c.code = p_code;
         IF NOT FOUND THEN
-            UPDATE referral_codes c SET reward_count = c.reward_count - 1 WHERE c.code = p_code;
-            v_result.status := 'already_referred';
+            v_result.status := 'code_not_found';
+            EXIT work;
+        END IF;
+        IF v_code.refusal IS NOT NULL THEN
+            v_result.status := v_code.refusal;
+            EXIT work;
+        END IF;
+        v_discount := v_code.discount;
+        v_referee_amount := v_code.referee_amount;
+        v_referrer_amount := v_code.referrer_amount;
+
+        -- Claim a use of the code, when a limit counts them: one guarded update takes the row lock and holds the
+        -- count under the limit. What it refuses is explained by a second look; should that find room again (a
+        -- reversal gave a use back in between), the claim is tried again.
+        v_limit := v_code.code_limit;
+        IF v_code.kind = 'referral' OR v_limit IS NOT NULL THEN
+            v_cap := CASE WHEN v_code.kind = 'referral' THEN LEAST(v_limit, v_code.max_rewards_per_referrer) ELSE v_limit END;
+            LOOP
+                UPDATE referral_codes c SET reward_count = c.reward_count + 1
+                WHERE c.code = p_code AND (v_cap IS NULL OR c.reward_count < v_cap);
+                EXIT WHEN FOUND;
+                SELECT c.reward_count INTO v_count FROM referral_codes c WHERE c.code = p_code;
+                IF v_count >= v_cap THEN
+                    v_result.status := CASE
+                        WHEN v_code.kind <> 'referral' AND EXISTS (
+                            SELECT 1 FROM customer_uses u
+                            WHERE u.program_id = v_code.program_id AND u.customer_id = p_customer_id
+                              AND u.uses >= v_code.max_redemptions_per_customer) THEN 'customer_limit_reached'
+                        WHEN v_count >= v_limit THEN 'code_exhausted'
+                        ELSE 'referrer_cap_reached'
+                    END;
+                    EXIT work;
+                END IF;
+            END LOOP;
+            v_claimed := true;
+        END IF;
+
+        -- The customer's uses of this program (promo and partner): counted always, so that a limit set later
+        -- counts earlier uses; the upsert takes the row lock and holds the count under the limit.
+        IF v_code.kind <> 'referral' THEN
+            INSERT INTO customer_uses AS u (program_id, customer_id, uses)
+            VALUES (v_code.program_id, p_customer_id, 1)
+            ON CONFLICT (program_id, customer_id) DO UPDATE SET uses = u.uses + 1
+            WHERE v_code.max_redemptions_per_customer IS NULL OR u.uses < v_code.max_redemptions_per_customer;
+            IF NOT FOUND THEN
+                IF v_claimed THEN
+                    UPDATE referral_codes c SET reward_count = c.reward_count - 1 WHERE c.code = p_code;
+                END IF;
+                v_result.status := 'customer_limit_reached';
+                EXIT work;
+            END IF;
+        END IF;
+
+        -- The natural key is the last word: one redemption per friend and referral program, one use of a promo or
+        -- partner code per order.
+        IF v_code.kind = 'referral' THEN
+            INSERT INTO redemptions (id, program_id, code, referrer_id, referee_id, order_id, status, currency,
+                                     referrer_reward, referee_reward, order_amount, created_at, kind, discount)
+            VALUES (p_id, v_code.program_id, p_code, v_code.owner_id, p_customer_id, p_order_id, 'pending',
+                    v_code.currency, v_referrer_amount, v_referee_amount, p_order_amount, now(), 'referral', v_discount)
+            ON CONFLICT (program_id, referee_id) WHERE kind = 'referral' DO NOTHING
+            RETURNING 'ok', id, program_id, code, referrer_id, referee_id, order_id, status, currency, referrer_reward,
+                      referee_reward, referrer_shortfall, referee_shortfall, qualifying_order_id, order_amount,
+                      reversal_reason, created_at, qualified_at, reversed_at, kind, discount
+            INTO v_result;
+        ELSE
+            INSERT INTO redemptions (id, program_id, code, referrer_id, referee_id, order_id, status, currency,
+                                     referrer_reward, referee_reward, order_amount, created_at, kind, discount)
+            VALUES (p_id, v_code.program_id, p_code, v_code.owner_id, p_customer_id, p_order_id,
+                    CASE WHEN v_code.kind = 'promo' THEN 'redeemed' ELSE 'pending' END, v_code.currency,
+                    v_referrer_amount, v_referee_amount, p_order_amount, now(), v_code.kind, v_discount)
+            ON CONFLICT (code, order_id) WHERE kind <> 'referral' DO NOTHING
+            RETURNING 'ok', id, program_id, code, referrer_id, referee_id, order_id, status, currency, referrer_reward,
+                      referee_reward, referrer_shortfall, referee_shortfall, qualifying_order_id, order_amount,
+                      reversal_reason, created_at, qualified_at, reversed_at, kind, discount
+            INTO v_result;
+        END IF;
+        IF NOT FOUND THEN
+            IF v_claimed THEN
+                UPDATE referral_codes c SET reward_count = c.reward_count - 1 WHERE c.code = p_code;
+            END IF;
+            IF v_code.kind = 'referral' THEN
+                v_result.status := 'already_referred';
+            ELSE
+                UPDATE customer_uses u SET uses = u.uses - 1
+                WHERE u.program_id = v_code.program_id AND u.customer_id = p_customer_id;
+                v_result.status := 'already_redeemed';
+            END IF;
             EXIT work;
         END IF;
 
-        IF v_code.owner_id < p_customer_id THEN
-            v_referrer_account := add_to_account('customer', v_code.owner_id, v_code.currency, v_code.referrer_reward, 0);
-            v_referee_account := add_to_account('customer', p_customer_id, v_code.currency, v_code.referee_reward, 0);
-        ELSE
-            v_referee_account := add_to_account('customer', p_customer_id, v_code.currency, v_code.referee_reward, 0);
-            v_referrer_account := add_to_account('customer', v_code.owner_id, v_code.currency, v_code.referrer_reward, 0);
+        -- The customers' accounts in owner id order (the order every procedure locks accounts in). A promo's credit
+        -- is posted at once; every other leg is pending until the order qualifies.
+        IF v_referrer_amount > 0 AND (v_referee_amount = 0 OR v_code.owner_id < p_customer_id) THEN
+            v_owner_account := add_to_account('customer', v_code.owner_id, v_code.currency, v_referrer_amount, 0);
+        END IF;
+        IF v_referee_amount > 0 AND v_code.kind = 'promo' THEN
+            v_customer_account := add_to_account('customer', p_customer_id, v_code.currency, 0, 0);
+            UPDATE accounts a SET credits_posted = a.credits_posted + v_referee_amount
+            WHERE a.id = v_customer_account
+            RETURNING a.credits_posted - a.debits_posted INTO v_available;
+        ELSIF v_referee_amount > 0 THEN
+            v_customer_account := add_to_account('customer', p_customer_id, v_code.currency, v_referee_amount, 0);
+        END IF;
+        IF v_referrer_amount > 0 AND v_owner_account IS NULL THEN
+            v_owner_account := add_to_account('customer', v_code.owner_id, v_code.currency, v_referrer_amount, 0);
         END IF;
 
         INSERT INTO transfers (debit_account_id, credit_account_id, customer_account_id, amount, currency, phase, kind,
                                redemption_id, created_at)
-        VALUES (v_code.funding_account_id, v_referrer_account, v_referrer_account, v_code.referrer_reward,
-                v_code.currency, 'pending', 'referrer_reward', p_id, now()),
-               (v_code.funding_account_id, v_referee_account, v_referee_account, v_code.referee_reward,
-                v_code.currency, 'pending', 'referee_reward', p_id, now());
+        SELECT v_code.funding_account_id, leg.account_id, leg.account_id, leg.amount, v_code.currency, leg.phase,
+               leg.kind, p_id, now()
+        FROM (VALUES (v_owner_account, v_referrer_amount, 'pending',
+                      CASE WHEN v_code.kind = 'partner' THEN 'commission' ELSE 'referrer_reward' END),
+                     (v_customer_account, v_referee_amount,
+                      CASE WHEN v_code.kind = 'promo' THEN 'posted' ELSE 'pending' END,
+                      CASE WHEN v_code.kind = 'promo' THEN 'promo_credit' ELSE 'referee_reward' END))
+             AS leg (account_id, amount, phase, kind)
+        WHERE leg.amount > 0;
+        IF v_available IS NOT NULL THEN
+            -- Posted credit first pays what its customer owes, if anything.
+            PERFORM settle_receivable(v_customer_account, v_available, p_id, NULL);
+        END IF;
     END work;
 
     IF p_idempotency_key IS NOT NULL THEN

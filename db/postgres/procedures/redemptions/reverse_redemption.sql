@@ -1,8 +1,10 @@
--- Refund or fraud: voids pending rewards, or reverses posted ones with new transfers. Credit
--- already spent is clawed back as far as the balance allows; the rest, the shortfall, becomes what the
--- customer owes: a transfer from their receivable account, settled by the next credit they receive.
--- Locks, in order: the redemption row, the code row, then both customers' accounts by owner id (each
--- customer's account before their receivable).
+-- Refund, cancelled order or fraud: gives the use back (the code's count where a limit keeps it, the customer's
+-- uses of a promo or partner program), then voids pending legs, or reverses posted ones (a qualified reward or
+-- commission, a promo's credit) with new transfers. Credit already spent is clawed back as far as the balance
+-- allows; the rest, the shortfall, becomes what the customer owes: a transfer from their receivable account,
+-- settled by the next credit they receive.
+-- Locks, in order: the redemption row, the code row, the customer's customer_uses row, then both customers'
+-- accounts by owner id (each customer's account before their receivable).
 CREATE OR REPLACE FUNCTION reverse_redemption(
     p_id uuid, p_reason varchar,
     p_caller_id varchar, p_idempotency_key varchar, p_request_hash char)
@@ -39,14 +41,30 @@ BEGIN
             EXIT work;
         END IF;
 
-        -- A reversed redemption no longer counts against the referrer's cap.
-        UPDATE referral_codes c SET reward_count = c.reward_count - 1 WHERE c.code = v_redemption.code;
+        -- A reversed redemption no longer counts against the referrer's cap or the code's limit: reward_count is
+        -- kept for referral codes and for codes with a limit (whoever sets a limit recounts it, code row locked).
+        -- A use committed while a first limit was being set is not counted (recount_code_uses), so the count is
+        -- never taken below zero.
+        UPDATE referral_codes c SET reward_count = c.reward_count - 1
+        FROM programs p
+        WHERE c.code = v_redemption.code AND p.id = c.program_id AND c.reward_count > 0
+          AND (v_redemption.kind = 'referral' OR COALESCE(c.max_redemptions, p.max_redemptions_per_code) IS NOT NULL);
+        IF v_redemption.kind <> 'referral' THEN
+            UPDATE customer_uses u SET uses = u.uses - 1
+            WHERE u.program_id = v_redemption.program_id AND u.customer_id = v_redemption.referee_id;
+        END IF;
 
+        -- The legs: pending ones (found by the pending-transfer index), and a promo's credit, posted at redemption
+        -- (found through the customer's account: posted transfers are not indexed by redemption).
         FOR v_leg IN
             SELECT t.id, t.debit_account_id, t.credit_account_id, t.amount, t.currency, t.kind, a.owner_id
             FROM transfers t JOIN accounts a ON a.id = t.credit_account_id
             WHERE t.redemption_id = p_id AND t.phase = 'pending'
-            ORDER BY a.owner_id
+            UNION ALL
+            SELECT t.id, t.debit_account_id, t.credit_account_id, t.amount, t.currency, t.kind, a.owner_id
+            FROM transfers t JOIN accounts a ON a.id = t.customer_account_id
+            WHERE v_redemption.kind = 'promo' AND t.redemption_id = p_id AND t.kind = 'promo_credit'
+            ORDER BY owner_id
         LOOP
             IF v_redemption.status = 'pending' THEN
                 UPDATE accounts a SET credits_pending = a.credits_pending - v_leg.amount
@@ -75,7 +93,7 @@ BEGIN
                     VALUES (v_receivable, v_leg.debit_account_id, v_receivable, v_shortfall,
                             v_leg.currency, 'posted', 'reward_shortfall', p_id, now());
                 END IF;
-                IF v_leg.kind = 'referrer_reward' THEN
+                IF v_leg.kind IN ('referrer_reward', 'commission') THEN
                     v_referrer_shortfall := v_shortfall;
                 ELSE
                     v_referee_shortfall := v_shortfall;

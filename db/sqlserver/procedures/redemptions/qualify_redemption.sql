@@ -1,6 +1,8 @@
--- The friend's qualifying order posts both pending rewards; posted credit first pays what its customer owes.
+-- The qualifying order posts the redemption's pending legs (a referral's rewards, a partner's commission and credit
+-- offer); posted credit first pays what its customer owes. It also records that the customer has ordered
+-- (newCustomersOnly). A promo redemption is complete when recorded ('redeemed'): it cannot be qualified.
 -- Locks, in order: the redemption row, then both customers' accounts by owner id, then their
--- receivables by owner id.
+-- receivables by owner id, then the customer's ordering_customers key.
 CREATE OR ALTER PROCEDURE dbo.qualify_redemption
     @id               uniqueidentifier,
     @order_id         nvarchar(64),
@@ -14,7 +16,7 @@ BEGIN
     SET XACT_ABORT ON;
     DECLARE @outcome nvarchar(max);
     DECLARE @found uniqueidentifier, @redemption_status varchar(10), @qualifying_order_id nvarchar(64),
-            @program_id uniqueidentifier, @minimum bigint, @account bigint, @available bigint, @ignored bigint;
+            @program_id uniqueidentifier, @referee_id nvarchar(64), @minimum bigint, @account bigint, @available bigint, @ignored bigint;
     DECLARE @posted TABLE (account_id bigint NOT NULL, available bigint NOT NULL);
     DECLARE @now datetimeoffset(6) = SYSUTCDATETIME();
     -- The redemption_row being answered (PG: v_result).
@@ -35,7 +37,7 @@ BEGIN
         -- Row lock until commit: the redemption's state decides everything below.
         -- UPDLOCK holds it to commit; no HOLDLOCK, which adds only a range lock when the id is missing.
         SELECT @found = r.id, @redemption_status = r.status, @qualifying_order_id = r.qualifying_order_id,
-               @program_id = r.program_id
+               @program_id = r.program_id, @referee_id = r.referee_id
         FROM dbo.redemptions r WITH (UPDLOCK, ROWLOCK)
         WHERE r.id = @id;
         IF @found IS NULL
@@ -109,6 +111,19 @@ BEGIN
         END;
         CLOSE settle;
         DEALLOCATE settle;
+
+        -- The customer has ordered: insert first, a duplicate key means "seen before" (as PostgreSQL's ON CONFLICT DO
+        -- NOTHING; XACT_ABORT OFF for this statement only, see add_to_account).
+        SET XACT_ABORT OFF;
+        BEGIN TRY
+            INSERT INTO dbo.ordering_customers (customer_id, first_order_at) VALUES (@referee_id, @now);
+        END TRY
+        BEGIN CATCH
+            IF ERROR_NUMBER() NOT IN (2601, 2627) OR XACT_STATE() <> 1
+               OR ERROR_MESSAGE() NOT LIKE N'%''ordering_customers_pkey''%'
+                THROW;
+        END CATCH;
+        SET XACT_ABORT ON;
 
         UPDATE dbo.redemptions
         SET status = 'rewarded', qualifying_order_id = @order_id, order_amount = @order_amount, qualified_at = @now

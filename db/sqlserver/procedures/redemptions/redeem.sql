@@ -1,22 +1,38 @@
--- A friend redeems a referral code: one pending reward for each side.
--- Locks, in order: the code row (the referrer cap), the (program, referee) key, then both
--- customers' accounts by owner id.
+-- A customer redeems a code of any kind (the PostgreSQL twin says what each kind gives). Refusals, in this order:
+-- code_not_found, code_disabled, code_expired, code_inactive (program paused), program_ended, program_not_started,
+-- currency_mismatch, order_required, order_below_minimum, self_referral, not_new_customer, customer_limit_reached,
+-- code_exhausted (or referrer_cap_reached), already_redeemed (promo, partner) or already_referred (referral).
+-- Locks, in order: the code row (only when a limit counts its uses: a referral code always, a promo or partner
+-- code with a per-code limit; any other code is only read, so a shared code is no hot row), the customer's
+-- customer_uses row (promo and partner), the redemption's natural key (the insert), then the customers' accounts
+-- by owner id. The parameters added for promo codes have defaults, so an instance of the release before can still
+-- redeem referral codes while a deploy replaces instances one by one.
 CREATE OR ALTER PROCEDURE dbo.redeem
-    @id               uniqueidentifier,
-    @code             nvarchar(32),
-    @customer_id      nvarchar(64),
-    @order_id         nvarchar(64),
-    @caller_id        nvarchar(200),
-    @idempotency_key  nvarchar(255),
-    @request_hash     char(64)
+    @id                    uniqueidentifier,
+    @code                  nvarchar(32),
+    @customer_id           nvarchar(64),
+    @order_id              nvarchar(64),
+    @order_amount          bigint = NULL,
+    @currency              char(3) = NULL,
+    @customer_order_count  int = NULL,
+    @caller_id             nvarchar(200),
+    @idempotency_key       nvarchar(255),
+    @request_hash          char(64)
 AS
 BEGIN
     SET NOCOUNT ON;
     SET XACT_ABORT ON;
     DECLARE @outcome nvarchar(max);
-    DECLARE @owner nvarchar(64), @program_id uniqueidentifier, @program_status varchar(10), @currency char(3),
-            @referrer_reward bigint, @referee_reward bigint, @max int, @funding bigint,
-            @referrer_account bigint, @referee_account bigint;
+    DECLARE @found bit = 0, @owner nvarchar(64), @code_status varchar(10), @expires_at datetimeoffset(6),
+            @code_max int, @program_id uniqueidentifier, @kind varchar(10), @program_status varchar(10),
+            @program_currency char(3), @referrer_reward bigint, @referee_reward bigint, @minimum bigint,
+            @max_rewards int, @funding bigint, @offer_type varchar(10), @percent_off int, @max_discount bigint,
+            @offer_amount bigint, @commission_amount bigint, @commission_basis_points int, @commission_max bigint,
+            @starts_at datetimeoffset(6), @ends_at datetimeoffset(6), @per_code int, @per_customer int, @new_only bit;
+    DECLARE @status varchar(40), @limit int, @cap int, @claimed bit = 0, @used bit = 0, @attempt int = 0,
+            @inserted bit = 0, @discount bigint, @referrer_amount bigint, @referee_amount bigint,
+            @owner_account bigint, @customer_account bigint, @available bigint, @ignored bigint, @count int;
+    DECLARE @posted TABLE (available bigint NOT NULL);
     DECLARE @now datetimeoffset(6) = SYSUTCDATETIME();
     -- The redemption_row being answered (PG: v_result).
     DECLARE @result dbo.redemption_row;
@@ -33,85 +49,201 @@ BEGIN
         END;
 
         -- Each refusal below jumps to work_done (PG: EXIT work), where the outcome is stored.
-        SELECT @owner = c.owner_id FROM dbo.referral_codes c WHERE c.code = @code;
-        IF @owner IS NULL
+        -- Read, not locked: the checks need no lock; the limits are enforced by guarded writes below.
+        SELECT @found = 1, @owner = c.owner_id, @code_status = c.status, @expires_at = c.expires_at,
+               @code_max = c.max_redemptions, @program_id = p.id, @kind = p.kind, @program_status = p.status,
+               @program_currency = p.currency, @referrer_reward = p.referrer_reward, @referee_reward = p.referee_reward,
+               @minimum = p.minimum_order_amount, @max_rewards = p.max_rewards_per_referrer,
+               @funding = p.funding_account_id, @offer_type = p.offer_type, @percent_off = p.offer_percent_off,
+               @max_discount = p.offer_max_discount, @offer_amount = p.offer_amount,
+               @commission_amount = p.commission_amount, @commission_basis_points = p.commission_basis_points,
+               @commission_max = p.commission_max, @starts_at = p.starts_at, @ends_at = p.ends_at,
+               @per_code = p.max_redemptions_per_code, @per_customer = p.max_redemptions_per_customer,
+               @new_only = p.new_customers_only
+        FROM dbo.referral_codes c JOIN dbo.programs p ON p.id = c.program_id
+        WHERE c.code = @code;
+        IF @found = 0
         BEGIN
             INSERT INTO @result (status) VALUES ('code_not_found');
             GOTO work_done;
         END;
-        SELECT @program_id = p.id, @program_status = p.status, @currency = p.currency,
-               @referrer_reward = p.referrer_reward, @referee_reward = p.referee_reward,
-               @max = p.max_rewards_per_referrer, @funding = p.funding_account_id
-        FROM dbo.programs p JOIN dbo.referral_codes c ON c.program_id = p.id
-        WHERE c.code = @code;
-        IF @program_status <> 'active'
-        BEGIN
-            INSERT INTO @result (status) VALUES ('code_inactive');
-            GOTO work_done;
+        SET @status = CASE
+            WHEN @code_status <> 'active' THEN 'code_disabled'
+            WHEN @expires_at <= @now THEN 'code_expired'
+            WHEN @program_status = 'paused' THEN 'code_inactive'
+            WHEN @program_status = 'ended' OR @ends_at <= @now THEN 'program_ended'
+            WHEN @starts_at > @now THEN 'program_not_started'
+            WHEN @currency <> @program_currency COLLATE Latin1_General_100_BIN2 THEN 'currency_mismatch'
+            WHEN (@kind <> 'referral' OR @offer_type IS NOT NULL)
+                 AND (@order_id IS NULL OR @order_amount IS NULL) THEN 'order_required'
+            WHEN (@kind <> 'referral' OR @offer_type IS NOT NULL) AND @order_amount < @minimum THEN 'order_below_minimum'
+            WHEN @customer_id = @owner COLLATE Latin1_General_100_BIN2 THEN 'self_referral'
+            WHEN @new_only = 1 AND (@customer_order_count > 0 OR EXISTS (
+                     SELECT 1 FROM dbo.ordering_customers o WHERE o.customer_id = @customer_id)) THEN 'not_new_customer'
         END;
-        IF @owner = @customer_id COLLATE Latin1_General_100_BIN2
+        IF @status IS NOT NULL
         BEGIN
-            INSERT INTO @result (status) VALUES ('self_referral');
-            GOTO work_done;
-        END;
-
-        -- Guarded increment: takes the code's row lock and enforces the cap in one statement.
-        UPDATE dbo.referral_codes SET reward_count = reward_count + 1
-        WHERE code = @code AND (@max IS NULL OR reward_count < @max);
-        IF @@ROWCOUNT = 0
-        BEGIN
-            INSERT INTO @result (status) VALUES ('referrer_cap_reached');
+            INSERT INTO @result (status) VALUES (@status);
             GOTO work_done;
         END;
 
-        -- One redemption per (program, referee): insert first, a duplicate key means "exists" (as
-        -- PostgreSQL's ON CONFLICT; XACT_ABORT OFF for this statement only, see add_to_account).
-        -- A concurrent redemption by the same referee holds that key until it commits, so this waits
-        -- and then sees it; a range lock (UPDLOCK, HOLDLOCK on the missing key) would also make
-        -- unrelated first-time referees queue. A retried call with the same id lands here too.
-        DECLARE @inserted bit = 0;
+        SET @discount = 0;
+        IF @offer_type = 'discount'
+            SELECT @discount = v.amount FROM dbo.offer_value(@order_amount, @percent_off, @max_discount, @offer_amount) v;
+        SET @referee_amount = CASE WHEN @kind = 'referral' THEN @referee_reward
+                                   WHEN @offer_type = 'credit' THEN @offer_amount
+                                   ELSE 0 END;
+        -- A fixed commission is paid as set, whatever the order (the minimum order amount guards small orders).
+        SET @referrer_amount = CASE WHEN @kind = 'referral' THEN @referrer_reward
+                                    WHEN @kind = 'promo' THEN 0
+                                    ELSE @commission_amount END;
+        IF @kind = 'partner' AND @commission_basis_points IS NOT NULL
+            SELECT @referrer_amount = v.amount
+            FROM dbo.offer_value(@order_amount, @commission_basis_points, @commission_max, NULL) v;
+
+        -- Claim a use of the code, when a limit counts them: the guarded increment takes the code's row lock and
+        -- holds the count under the limit in one statement (it waits for a concurrent claim, so it sees its count).
+        SET @limit = COALESCE(@code_max, @per_code);
+        IF @kind = 'referral' OR @limit IS NOT NULL
+        BEGIN
+            SET @cap = CASE WHEN @kind <> 'referral' OR @max_rewards IS NULL THEN @limit
+                            WHEN @limit IS NULL OR @max_rewards < @limit THEN @max_rewards
+                            ELSE @limit END;
+            -- What the claim refuses is explained by a second look; should that find room again (a reversal gave a
+            -- use back in between), the claim is tried again (as PG's loop).
+            WHILE 1 = 1
+            BEGIN
+                UPDATE dbo.referral_codes SET reward_count = reward_count + 1
+                WHERE code = @code AND (@cap IS NULL OR reward_count < @cap);
+                IF @@ROWCOUNT = 1 BREAK;
+                SELECT @count = c.reward_count FROM dbo.referral_codes c WHERE c.code = @code;
+                IF @count >= @cap
+                BEGIN
+                    SET @status = CASE
+                        WHEN @kind <> 'referral' AND EXISTS (
+                            SELECT 1 FROM dbo.customer_uses u
+                            WHERE u.program_id = @program_id AND u.customer_id = @customer_id
+                              AND u.uses >= @per_customer) THEN 'customer_limit_reached'
+                        WHEN @count >= @limit THEN 'code_exhausted'
+                        ELSE 'referrer_cap_reached'
+                    END;
+                    INSERT INTO @result (status) VALUES (@status);
+                    GOTO work_done;
+                END;
+            END;
+            SET @claimed = 1;
+        END;
+
+        -- The customer's uses of this program (promo and partner), counted always so that a limit set later counts
+        -- earlier uses. The guarded update takes the row's lock and holds the count under the limit; a first use
+        -- inserts first, and a duplicate key (a concurrent first use got there first) means "exists": the update is
+        -- tried once more (XACT_ABORT OFF for the insert only, see add_to_account). No range lock on the missing key.
+        IF @kind <> 'referral'
+        BEGIN
+            WHILE @used = 0 AND @attempt < 2
+            BEGIN
+                SET @attempt = @attempt + 1;
+                UPDATE dbo.customer_uses SET uses = uses + 1
+                WHERE program_id = @program_id AND customer_id = @customer_id
+                  AND (@per_customer IS NULL OR uses < @per_customer);
+                IF @@ROWCOUNT = 1
+                    SET @used = 1;
+                ELSE IF EXISTS (SELECT 1 FROM dbo.customer_uses u
+                                WHERE u.program_id = @program_id AND u.customer_id = @customer_id)
+                    BREAK;
+                ELSE
+                BEGIN
+                    SET XACT_ABORT OFF;
+                    BEGIN TRY
+                        INSERT INTO dbo.customer_uses (program_id, customer_id, uses) VALUES (@program_id, @customer_id, 1);
+                        SET @used = 1;
+                    END TRY
+                    BEGIN CATCH
+                        IF ERROR_NUMBER() NOT IN (2601, 2627) OR XACT_STATE() <> 1
+                           OR ERROR_MESSAGE() NOT LIKE N'%''customer_uses_pkey''%'
+                            THROW;
+                    END CATCH;
+                    SET XACT_ABORT ON;
+                END;
+            END;
+            IF @used = 0
+            BEGIN
+                IF @claimed = 1
+                    UPDATE dbo.referral_codes SET reward_count = reward_count - 1 WHERE code = @code;
+                INSERT INTO @result (status) VALUES ('customer_limit_reached');
+                GOTO work_done;
+            END;
+        END;
+
+        -- The natural key is the last word: one redemption per friend and referral program (redemptions_referee_uq),
+        -- one use of a promo or partner code per order (redemptions_order_uq). Insert first, a duplicate of that key
+        -- means "exists", as PostgreSQL's ON CONFLICT; any other duplicate (an id) is an error.
         SET XACT_ABORT OFF;
         BEGIN TRY
             INSERT INTO dbo.redemptions (id, program_id, code, referrer_id, referee_id, order_id, status, currency,
-                                         referrer_reward, referee_reward, created_at)
-            VALUES (@id, @program_id, @code, @owner, @customer_id, @order_id, 'pending', @currency,
-                    @referrer_reward, @referee_reward, @now);
+                                         referrer_reward, referee_reward, order_amount, created_at, kind, discount)
+            VALUES (@id, @program_id, @code, @owner, @customer_id, @order_id,
+                    CASE WHEN @kind = 'promo' THEN 'redeemed' ELSE 'pending' END, @program_currency,
+                    @referrer_amount, @referee_amount, @order_amount, @now, @kind, @discount);
             SET @inserted = 1;
         END TRY
         BEGIN CATCH
-            -- Only the natural key is "exists"; any other duplicate (an id) is an error, as on PostgreSQL.
             IF ERROR_NUMBER() NOT IN (2601, 2627) OR XACT_STATE() <> 1
-               OR ERROR_MESSAGE() NOT LIKE N'%''redemptions_referee_uq''%'
+               OR ERROR_MESSAGE() NOT LIKE CASE WHEN @kind = 'referral' THEN N'%''redemptions_referee_uq''%'
+                                                ELSE N'%''redemptions_order_uq''%' END
                 THROW;
         END CATCH;
         SET XACT_ABORT ON;
         IF @inserted = 0
         BEGIN
-            UPDATE dbo.referral_codes SET reward_count = reward_count - 1 WHERE code = @code;
-            INSERT INTO @result (status) VALUES ('already_referred');
+            IF @claimed = 1
+                UPDATE dbo.referral_codes SET reward_count = reward_count - 1 WHERE code = @code;
+            IF @kind = 'referral'
+                INSERT INTO @result (status) VALUES ('already_referred');
+            ELSE
+            BEGIN
+                UPDATE dbo.customer_uses SET uses = uses - 1
+                WHERE program_id = @program_id AND customer_id = @customer_id;
+                INSERT INTO @result (status) VALUES ('already_redeemed');
+            END;
             GOTO work_done;
         END;
 
-        -- Both customers' accounts in owner id order (binary, as ORDER BY a.owner_id elsewhere).
-        IF @owner < @customer_id COLLATE Latin1_General_100_BIN2
+        -- The customers' accounts in owner id order (binary, as ORDER BY a.owner_id elsewhere). A promo's credit is
+        -- posted at once; every other leg is pending until the order qualifies.
+        IF @referrer_amount > 0 AND (@referee_amount = 0 OR @owner < @customer_id COLLATE Latin1_General_100_BIN2)
+            EXEC dbo.add_to_account @kind = 'customer', @owner_id = @owner, @currency = @program_currency,
+                @credits_pending = @referrer_amount, @debits_posted = 0, @now = @now, @id = @owner_account OUTPUT;
+        IF @referee_amount > 0 AND @kind = 'promo'
         BEGIN
-            EXEC dbo.add_to_account @kind = 'customer', @owner_id = @owner, @currency = @currency,
-                @credits_pending = @referrer_reward, @debits_posted = 0, @now = @now, @id = @referrer_account OUTPUT;
-            EXEC dbo.add_to_account @kind = 'customer', @owner_id = @customer_id, @currency = @currency,
-                @credits_pending = @referee_reward, @debits_posted = 0, @now = @now, @id = @referee_account OUTPUT;
+            EXEC dbo.add_to_account @kind = 'customer', @owner_id = @customer_id, @currency = @program_currency,
+                @credits_pending = 0, @debits_posted = 0, @now = @now, @id = @customer_account OUTPUT;
+            UPDATE dbo.accounts SET credits_posted = credits_posted + @referee_amount
+            OUTPUT inserted.credits_posted - inserted.debits_posted INTO @posted (available)
+            WHERE id = @customer_account;
+            SELECT @available = p.available FROM @posted p;
         END
-        ELSE
-        BEGIN
-            EXEC dbo.add_to_account @kind = 'customer', @owner_id = @customer_id, @currency = @currency,
-                @credits_pending = @referee_reward, @debits_posted = 0, @now = @now, @id = @referee_account OUTPUT;
-            EXEC dbo.add_to_account @kind = 'customer', @owner_id = @owner, @currency = @currency,
-                @credits_pending = @referrer_reward, @debits_posted = 0, @now = @now, @id = @referrer_account OUTPUT;
-        END;
+        ELSE IF @referee_amount > 0
+            EXEC dbo.add_to_account @kind = 'customer', @owner_id = @customer_id, @currency = @program_currency,
+                @credits_pending = @referee_amount, @debits_posted = 0, @now = @now, @id = @customer_account OUTPUT;
+        IF @referrer_amount > 0 AND @owner_account IS NULL
+            EXEC dbo.add_to_account @kind = 'customer', @owner_id = @owner, @currency = @program_currency,
+                @credits_pending = @referrer_amount, @debits_posted = 0, @now = @now, @id = @owner_account OUTPUT;
 
         INSERT INTO dbo.transfers (debit_account_id, credit_account_id, customer_account_id, amount, currency, phase, kind,
                                    redemption_id, created_at)
-        VALUES (@funding, @referrer_account, @referrer_account, @referrer_reward, @currency, 'pending', 'referrer_reward', @id, @now),
-               (@funding, @referee_account, @referee_account, @referee_reward, @currency, 'pending', 'referee_reward', @id, @now);
+        SELECT @funding, leg.account_id, leg.account_id, leg.amount, @program_currency, leg.phase, leg.kind, @id, @now
+        FROM (VALUES (@owner_account, @referrer_amount, 'pending',
+                      CASE WHEN @kind = 'partner' THEN 'commission' ELSE 'referrer_reward' END),
+                     (@customer_account, @referee_amount,
+                      CASE WHEN @kind = 'promo' THEN 'posted' ELSE 'pending' END,
+                      CASE WHEN @kind = 'promo' THEN 'promo_credit' ELSE 'referee_reward' END))
+             AS leg (account_id, amount, phase, kind)
+        WHERE leg.amount > 0;
+        IF @available IS NOT NULL
+            -- Posted credit first pays what its customer owes, if anything.
+            EXEC dbo.settle_receivable @account_id = @customer_account, @available = @available, @redemption_id = @id,
+                @spend_id = NULL, @now = @now, @available_after = @ignored OUTPUT;
 
         INSERT INTO @result SELECT * FROM dbo.redemption_view(@id);
 

@@ -1,8 +1,10 @@
--- Refund or fraud: voids pending rewards, or reverses posted ones with new transfers. Credit
--- already spent is clawed back as far as the balance allows; the rest, the shortfall, becomes what the
--- customer owes: a transfer from their receivable account, settled by the next credit they receive.
--- Locks, in order: the redemption row, the code row, then both customers' accounts by owner id (each
--- customer's account before their receivable).
+-- Refund, cancelled order or fraud: gives the use back (the code's count where a limit keeps it, the customer's
+-- uses of a promo or partner program), then voids pending legs, or reverses posted ones (a qualified reward or
+-- commission, a promo's credit) with new transfers. Credit already spent is clawed back as far as the balance
+-- allows; the rest, the shortfall, becomes what the customer owes: a transfer from their receivable account,
+-- settled by the next credit they receive.
+-- Locks, in order: the redemption row, the code row, the customer's customer_uses row, then both customers'
+-- accounts by owner id (each customer's account before their receivable).
 CREATE OR ALTER PROCEDURE dbo.reverse_redemption
     @id               uniqueidentifier,
     @reason           nvarchar(200),
@@ -14,7 +16,8 @@ BEGIN
     SET NOCOUNT ON;
     SET XACT_ABORT ON;
     DECLARE @outcome nvarchar(max);
-    DECLARE @found uniqueidentifier, @redemption_status varchar(10), @code nvarchar(32);
+    DECLARE @found uniqueidentifier, @redemption_status varchar(10), @code nvarchar(32), @kind varchar(10),
+            @program_id uniqueidentifier, @referee_id nvarchar(64), @per_code int;
     DECLARE @leg_id bigint, @leg_debit_account_id bigint, @leg_credit_account_id bigint, @leg_amount bigint,
             @leg_currency char(3), @leg_kind varchar(20), @leg_owner_id nvarchar(64);
     DECLARE @available bigint, @clawback bigint, @referrer_shortfall bigint, @referee_shortfall bigint,
@@ -37,7 +40,8 @@ BEGIN
         -- Each refusal below jumps to work_done (PG: EXIT work), where the outcome is stored.
         -- Row lock until commit: the redemption's state decides everything below.
         -- UPDLOCK holds it to commit; no HOLDLOCK, which adds only a range lock when the id is missing.
-        SELECT @found = r.id, @redemption_status = r.status, @code = r.code
+        SELECT @found = r.id, @redemption_status = r.status, @code = r.code, @kind = r.kind, @program_id = r.program_id,
+               @referee_id = r.referee_id
         FROM dbo.redemptions r WITH (UPDLOCK, ROWLOCK)
         WHERE r.id = @id;
         IF @found IS NULL
@@ -51,15 +55,32 @@ BEGIN
             GOTO work_done;
         END;
 
-        -- A reversed redemption no longer counts against the referrer's cap.
-        UPDATE dbo.referral_codes SET reward_count = reward_count - 1 WHERE code = @code;
+        -- A reversed redemption no longer counts against the referrer's cap or the code's limit: reward_count is
+        -- kept for referral codes and for codes with a limit (whoever sets a limit recounts it, code row locked).
+        -- The program is read first and apart (its shared lock ends with the read): an update joined to it would hold
+        -- the code's lock while waiting on the program row, which update_program holds while it recounts the codes.
+        -- A use committed while a first limit was being set is not counted (recount_code_uses), so the count is
+        -- never taken below zero.
+        SELECT @per_code = p.max_redemptions_per_code FROM dbo.programs p WHERE p.id = @program_id;
+        UPDATE dbo.referral_codes SET reward_count = reward_count - 1
+        WHERE code = @code AND reward_count > 0
+          AND (@kind = 'referral' OR max_redemptions IS NOT NULL OR @per_code IS NOT NULL);
+        IF @kind <> 'referral'
+            UPDATE dbo.customer_uses SET uses = uses - 1
+            WHERE program_id = @program_id AND customer_id = @referee_id;
 
-        -- The original legs in owner id order: each iteration locks one account, so the order is certain.
+        -- The original legs in owner id order: each iteration locks one account, so the order is certain. They are
+        -- the pending legs, and a promo's credit, posted at redemption (found through the customer's account).
         DECLARE legs CURSOR LOCAL STATIC READ_ONLY FORWARD_ONLY FOR
-            SELECT t.id, t.debit_account_id, t.credit_account_id, t.amount, t.currency, t.kind, a.owner_id
-            FROM dbo.transfers t JOIN dbo.accounts a ON a.id = t.credit_account_id
-            WHERE t.redemption_id = @id AND t.phase = 'pending'
-            ORDER BY a.owner_id;
+            SELECT l.id, l.debit_account_id, l.credit_account_id, l.amount, l.currency, l.kind, l.owner_id
+            FROM (SELECT t.id, t.debit_account_id, t.credit_account_id, t.amount, t.currency, t.kind, a.owner_id
+                  FROM dbo.transfers t JOIN dbo.accounts a ON a.id = t.credit_account_id
+                  WHERE t.redemption_id = @id AND t.phase = 'pending'
+                  UNION ALL
+                  SELECT t.id, t.debit_account_id, t.credit_account_id, t.amount, t.currency, t.kind, a.owner_id
+                  FROM dbo.transfers t JOIN dbo.accounts a ON a.id = t.customer_account_id
+                  WHERE @kind = 'promo' AND t.redemption_id = @id AND t.kind = 'promo_credit') AS l
+            ORDER BY l.owner_id;
         OPEN legs;
         FETCH NEXT FROM legs INTO @leg_id, @leg_debit_account_id, @leg_credit_account_id, @leg_amount,
                                   @leg_currency, @leg_kind, @leg_owner_id;
@@ -100,7 +121,7 @@ BEGIN
                     VALUES (@receivable, @leg_debit_account_id, @receivable, @shortfall,
                             @leg_currency, 'posted', 'reward_shortfall', @id, @now);
                 END;
-                IF @leg_kind = 'referrer_reward'
+                IF @leg_kind IN ('referrer_reward', 'commission')
                     SET @referrer_shortfall = @shortfall;
                 ELSE
                     SET @referee_shortfall = @shortfall;
