@@ -173,4 +173,30 @@ public sealed class BatchTests
         await merchant.Batches.ListCodesAsync(Guid.NewGuid()).Refused(HttpStatusCode.NotFound, "not_found");
         await Batches.CompletedAsync(batch.Id);
     }
+
+    [Test]
+    public async Task A_batch_code_is_a_promo_code_of_its_program_used_as_often_as_the_batch_allows()
+    {
+        var program = await Batches.NewPromoProgramAsync();
+        using var admin = Api.Admin();
+        using var merchant = Api.Merchant();
+        var batch = await Batches.CompletedAsync(
+            (await admin.Batches.CreateBatchAsync(program, new NewCodeBatch(3, Pattern: "ONE-######", MaxRedemptions: 1)).CreatedAsync()).Id);
+        var code = (await admin.Batches.ListCodesAsync(batch.Id).Ok()).Data[0].Code;
+
+        var used = await merchant.Redemptions.RedeemAsync(
+            new Checkout(code.ToLowerInvariant(), Api.NewCustomerId("shopper"), "order-" + Guid.NewGuid().ToString("N")[..10], 5000)).Created();
+        await merchant.Redemptions.RedeemAsync(
+                new Checkout(code, Api.NewCustomerId("other"), "order-" + Guid.NewGuid().ToString("N")[..10], 5000))
+            .Refused(HttpStatusCode.UnprocessableEntity, "code_exhausted");
+        var listed = await admin.Codes.ListCodesAsync(program, filter: new CodeFilter(BatchId: batch.Id)).Ok();
+
+        Assert.Multiple(() =>
+        {
+            Assert.That((used.Kind, used.Code, used.Discount), Is.EqualTo(("promo", code, 1000L)));
+            Assert.That(listed.Data.Select(c => c.Code), Does.Contain(code));
+            Assert.That(listed.Data, Has.Count.EqualTo(3));
+            Assert.That(listed.Data.Select(c => (c.Source, c.OwnerId, c.MaxRedemptions, c.BatchId)), Has.All.EqualTo(("batch", (string?)null, (int?)1, (Guid?)batch.Id)));
+        });
+    }
 }
