@@ -183,4 +183,27 @@ internal sealed class ProgramKindTests
         await merchant.Codes.GetOrCreateCodeAsync(promo, Api.NewCustomerId("alice")).Refused(HttpStatusCode.UnprocessableEntity, "wrong_program_kind");
         await merchant.Codes.GetOrCreateCodeAsync(partner, Api.NewCustomerId("alice")).Refused(HttpStatusCode.UnprocessableEntity, "wrong_program_kind");
     }
+
+    [Test]
+    public async Task An_offer_cannot_change_once_the_program_has_a_redemption_but_a_commission_can()
+    {
+        var program = await Scenario.NewPartnerProgramAsync(Offer.PercentOffer(1000), new Commission(Amount: 300));
+        var code = await Scenario.VanityCodeAsync(program, ownerId: Api.NewCustomerId("emily"));
+        using var merchant = Api.Merchant();
+        using var admin = Api.Admin();
+        var first = await merchant.Redemptions.RedeemAsync(Scenario.Order(code, Api.NewCustomerId("bob"), 5000)).Created();
+
+        await admin.Programs.UpdateProgramAsync(program, new ProgramChange(Offer: Offer.PercentOffer(9000)))
+            .Refused(HttpStatusCode.Conflict, "program_has_redemptions");
+        await admin.Programs.UpdateProgramAsync(program, new ProgramChange(Commission: new(Amount: 900))).Ok();
+        var second = await merchant.Redemptions.RedeemAsync(Scenario.Order(code, Api.NewCustomerId("carol"), 5000)).Created();
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(first.Discount, Is.EqualTo(500), "the first redemption's terms");
+            Assert.That(second.Discount, Is.EqualTo(500), "the offer did not change");
+            Assert.That(first.Rewards.Single(r => r.Role == "referrer").Amount, Is.EqualTo(300));
+            Assert.That(second.Rewards.Single(r => r.Role == "referrer").Amount, Is.EqualTo(900), "the new commission applies from then on");
+        });
+    }
 }
