@@ -36,18 +36,20 @@ BEGIN
             -- transaction inserting one of the same codes (another batch, a vanity code: about never, the
             -- codes are random) makes the statement fail with a duplicate key; it is undone alone (XACT_ABORT
             -- OFF for this statement only, see add_to_account) and run again, when NOT EXISTS sees the other's
-            -- committed code (@slice stays NULL until a run succeeds; a third failure is thrown, and the
-            -- worker draws a new chunk). UPDLOCK, HOLDLOCK on the probe would instead lock a key range per
+            -- committed code (@slice stays NULL until a run succeeds; after a third failure the slice is left out,
+            -- and the worker draws what the chunk fell short of again). UPDLOCK, HOLDLOCK on the probe would instead lock a key range per
             -- drawn code and make concurrent chunks queue and deadlock.
-            -- In slices of at most 4,000 codes, one INSERT each, in code order along the parameter's key: a
+            -- In slices of at most 2,000 codes, one INSERT each, in code order along the parameter's key: a
             -- statement that takes 5,000 locks on one index is escalated to a table lock, which would hold up
             -- every redemption for the rest of the chunk's transaction (a chunk is Batches:ChunkSize codes).
+            -- Random codes land on different pages, so a slice may take a key lock and a page intent lock per
+            -- code on an index: 2,000 codes stay under the threshold either way.
             SET XACT_ABORT OFF;
             WHILE @inserted < @missing
             BEGIN
                 SET @to = NULL;
                 SELECT @to = MAX(s.code)
-                FROM (SELECT TOP (4000) c.code FROM @codes c WHERE c.code > @from ORDER BY c.code) AS s;
+                FROM (SELECT TOP (2000) c.code FROM @codes c WHERE c.code > @from ORDER BY c.code) AS s;
                 IF @to IS NULL
                     BREAK;
                 SET @slice = NULL;
@@ -65,8 +67,12 @@ BEGIN
                         SET @slice = @@ROWCOUNT;
                     END TRY
                     BEGIN CATCH
-                        IF ERROR_NUMBER() NOT IN (2601, 2627) OR XACT_STATE() <> 1 OR @attempt >= 3
+                        -- Only a taken code is retried; any other duplicate (a bug) is an error, as on PostgreSQL.
+                        IF ERROR_NUMBER() NOT IN (2601, 2627) OR XACT_STATE() <> 1
+                           OR ERROR_MESSAGE() NOT LIKE N'%''referral_codes_pkey''%'
                             THROW;
+                        IF @attempt >= 3
+                            SET @slice = 0;
                         SET @attempt += 1;
                     END CATCH;
                 END;
@@ -83,7 +89,10 @@ BEGIN
                 lease_until = CASE WHEN generated + @inserted = code_count THEN NULL
                                    ELSE DATEADD(second, @lease_seconds, SYSUTCDATETIME()) END,
                 updated_at = SYSUTCDATETIME()
-            WHERE id = @id;
+            WHERE id = @id AND status = 'running' AND claimed_by = @worker;
+            -- The row lock taken above makes this certain; the guard keeps it so should the hint ever go.
+            IF @@ROWCOUNT = 0
+                THROW 50002, N'The batch is no longer held by this worker.', 1;
             INSERT INTO @result SELECT * FROM dbo.code_batch_view(@id);
         END;
 
