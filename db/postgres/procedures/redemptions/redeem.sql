@@ -40,77 +40,104 @@ BEGIN
 
     <<work>>
     BEGIN
-        -- Read, not locked: the checks need no lock (the limits are enforced by the guarded writes below). One
-        -- statement finds the code and its program, applies the checks in order and works out the amounts.
-        -- A fixed commission is paid as set, whatever the order (the minimum order amount guards small orders).
-        SELECT c.owner_id, p.id AS program_id, p.kind, p.currency, p.funding_account_id, p.max_rewards_per_referrer,
-               p.max_redemptions_per_customer, COALESCE(c.max_redemptions, p.max_redemptions_per_code) AS code_limit,
-               CASE
-                   WHEN c.status <> 'active' THEN 'code_disabled'
-                   WHEN c.expires_at <= now() THEN 'code_expired'
-                   WHEN p.status = 'paused' THEN 'code_inactive'
-                   WHEN p.status = 'ended' OR p.ends_at <= now() THEN 'program_ended'
-                   WHEN p.starts_at > now() THEN 'program_not_started'
-                   WHEN p_currency <> p.currency THEN 'currency_mismatch'
-                   WHEN (p.kind <> 'referral' OR p.offer_type IS NOT NULL)
-                        AND (p_order_id IS NULL OR p_order_amount IS NULL) THEN 'order_required'
-                   WHEN (p.kind <> 'referral' OR p.offer_type IS NOT NULL)
-                        AND p_order_amount < p.minimum_order_amount THEN 'order_below_minimum'
-                   WHEN p_customer_id = c.owner_id THEN 'self_referral'
-                   WHEN p.new_customers_only AND (p_customer_order_count > 0 OR EXISTS (
-                            SELECT 1 FROM ordering_customers o WHERE o.customer_id = p_customer_id)) THEN 'not_new_customer'
-               END AS refusal,
-               CASE WHEN p.offer_type = 'discount'
-                    THEN offer_value(p_order_amount, p.offer_percent_off, p.offer_max_discount, p.offer_amount)
-                    ELSE 0 END AS discount,
-               CASE WHEN p.kind = 'referral' THEN p.referee_reward
-                    WHEN p.offer_type = 'credit' THEN p.offer_amount
-                    ELSE 0 END AS referee_amount,
-               CASE WHEN p.kind = 'referral' THEN p.referrer_reward
-                    WHEN p.kind = 'promo' THEN 0
-                    WHEN p.commission_basis_points IS NOT NULL
-                        THEN offer_value(p_order_amount, p.commission_basis_points, p.commission_max, NULL)
-                    ELSE p.commission_amount END AS referrer_amount
-        INTO v_code
-        FROM referral_codes c JOIN programs p ON p.id = c.program_id
-        WHERE c.code = p_code;
-        IF NOT FOUND THEN
-            v_result.status := 'code_not_found';
-            EXIT work;
-        END IF;
-        IF v_code.refusal IS NOT NULL THEN
-            v_result.status := v_code.refusal;
-            EXIT work;
+        -- The common case first: a referral code without a friend offer, nothing to refuse and room under its cap.
+        -- One guarded update claims the use, as the referral-only procedure did. Each of its conditions is the
+        -- negation of one of the general path's refusals, or narrower, so it takes only redemptions the general path
+        -- would take too; whatever it does not take (any refusal, promo and partner codes, a friend offer) goes to
+        -- the general path below, which applies and explains the checks. Its columns are the general path's, with
+        -- the same types (one record variable serves both).
+        UPDATE referral_codes c SET reward_count = c.reward_count + 1
+        FROM programs p
+        WHERE c.code = p_code AND p.id = c.program_id
+          AND p.kind = 'referral' AND p.offer_type IS NULL AND NOT p.new_customers_only
+          AND c.status = 'active' AND (c.expires_at IS NULL OR c.expires_at > now())
+          AND p.status = 'active' AND (p.ends_at IS NULL OR p.ends_at > now())
+          AND (p.starts_at IS NULL OR p.starts_at <= now())
+          AND (p_currency IS NULL OR p_currency = p.currency)
+          AND c.owner_id <> p_customer_id
+          AND (LEAST(COALESCE(c.max_redemptions, p.max_redemptions_per_code), p.max_rewards_per_referrer) IS NULL
+               OR c.reward_count < LEAST(COALESCE(c.max_redemptions, p.max_redemptions_per_code), p.max_rewards_per_referrer))
+        RETURNING c.owner_id, p.id AS program_id, p.kind, p.currency, p.funding_account_id, p.max_rewards_per_referrer,
+                  p.max_redemptions_per_customer, COALESCE(c.max_redemptions, p.max_redemptions_per_code) AS code_limit,
+                  NULL::text AS refusal, 0::bigint AS discount, p.referee_reward AS referee_amount,
+                  p.referrer_reward AS referrer_amount
+        INTO v_code;
+        v_claimed := FOUND;
+
+        IF NOT v_claimed THEN
+            -- Read, not locked: the checks need no lock (the limits are enforced by the guarded writes below). One
+            -- statement finds the code and its program, applies the checks in order and works out the amounts.
+            -- A fixed commission is paid as set, whatever the order (the minimum order amount guards small orders).
+            SELECT c.owner_id, p.id AS program_id, p.kind, p.currency, p.funding_account_id, p.max_rewards_per_referrer,
+                   p.max_redemptions_per_customer, COALESCE(c.max_redemptions, p.max_redemptions_per_code) AS code_limit,
+                   CASE
+                       WHEN c.status <> 'active' THEN 'code_disabled'
+                       WHEN c.expires_at <= now() THEN 'code_expired'
+                       WHEN p.status = 'paused' THEN 'code_inactive'
+                       WHEN p.status = 'ended' OR p.ends_at <= now() THEN 'program_ended'
+                       WHEN p.starts_at > now() THEN 'program_not_started'
+                       WHEN p_currency <> p.currency THEN 'currency_mismatch'
+                       WHEN (p.kind <> 'referral' OR p.offer_type IS NOT NULL)
+                            AND (p_order_id IS NULL OR p_order_amount IS NULL) THEN 'order_required'
+                       WHEN (p.kind <> 'referral' OR p.offer_type IS NOT NULL)
+                            AND p_order_amount < p.minimum_order_amount THEN 'order_below_minimum'
+                       WHEN p_customer_id = c.owner_id THEN 'self_referral'
+                       WHEN p.new_customers_only AND (p_customer_order_count > 0 OR EXISTS (
+                                SELECT 1 FROM ordering_customers o WHERE o.customer_id = p_customer_id)) THEN 'not_new_customer'
+                   END AS refusal,
+                   CASE WHEN p.offer_type = 'discount'
+                        THEN offer_value(p_order_amount, p.offer_percent_off, p.offer_max_discount, p.offer_amount)
+                        ELSE 0 END AS discount,
+                   CASE WHEN p.kind = 'referral' THEN p.referee_reward
+                        WHEN p.offer_type = 'credit' THEN p.offer_amount
+                        ELSE 0 END AS referee_amount,
+                   CASE WHEN p.kind = 'referral' THEN p.referrer_reward
+                        WHEN p.kind = 'promo' THEN 0
+                        WHEN p.commission_basis_points IS NOT NULL
+                            THEN offer_value(p_order_amount, p.commission_basis_points, p.commission_max, NULL)
+                        ELSE p.commission_amount END AS referrer_amount
+            INTO v_code
+            FROM referral_codes c JOIN programs p ON p.id = c.program_id
+            WHERE c.code = p_code;
+            IF NOT FOUND THEN
+                v_result.status := 'code_not_found';
+                EXIT work;
+            END IF;
+            IF v_code.refusal IS NOT NULL THEN
+                v_result.status := v_code.refusal;
+                EXIT work;
+            END IF;
+
+            -- Claim a use of the code, when a limit counts them: one guarded update takes the row lock and holds the
+            -- count under the limit. What it refuses is explained by a second look; should that find room again (a
+            -- reversal gave a use back in between), the claim is tried again.
+            v_limit := v_code.code_limit;
+            IF v_code.kind = 'referral' OR v_limit IS NOT NULL THEN
+                v_cap := CASE WHEN v_code.kind = 'referral' THEN LEAST(v_limit, v_code.max_rewards_per_referrer) ELSE v_limit END;
+                LOOP
+                    UPDATE referral_codes c SET reward_count = c.reward_count + 1
+                    WHERE c.code = p_code AND (v_cap IS NULL OR c.reward_count < v_cap);
+                    EXIT WHEN FOUND;
+                    SELECT c.reward_count INTO v_count FROM referral_codes c WHERE c.code = p_code;
+                    IF v_count >= v_cap THEN
+                        v_result.status := CASE
+                            WHEN v_code.kind <> 'referral' AND EXISTS (
+                                SELECT 1 FROM customer_uses u
+                                WHERE u.program_id = v_code.program_id AND u.customer_id = p_customer_id
+                                  AND u.uses >= v_code.max_redemptions_per_customer) THEN 'customer_limit_reached'
+                            WHEN v_count >= v_limit THEN 'code_exhausted'
+                            ELSE 'referrer_cap_reached'
+                        END;
+                        EXIT work;
+                    END IF;
+                END LOOP;
+                v_claimed := true;
+            END IF;
+
         END IF;
         v_discount := v_code.discount;
         v_referee_amount := v_code.referee_amount;
         v_referrer_amount := v_code.referrer_amount;
-
-        -- Claim a use of the code, when a limit counts them: one guarded update takes the row lock and holds the
-        -- count under the limit. What it refuses is explained by a second look; should that find room again (a
-        -- reversal gave a use back in between), the claim is tried again.
-        v_limit := v_code.code_limit;
-        IF v_code.kind = 'referral' OR v_limit IS NOT NULL THEN
-            v_cap := CASE WHEN v_code.kind = 'referral' THEN LEAST(v_limit, v_code.max_rewards_per_referrer) ELSE v_limit END;
-            LOOP
-                UPDATE referral_codes c SET reward_count = c.reward_count + 1
-                WHERE c.code = p_code AND (v_cap IS NULL OR c.reward_count < v_cap);
-                EXIT WHEN FOUND;
-                SELECT c.reward_count INTO v_count FROM referral_codes c WHERE c.code = p_code;
-                IF v_count >= v_cap THEN
-                    v_result.status := CASE
-                        WHEN v_code.kind <> 'referral' AND EXISTS (
-                            SELECT 1 FROM customer_uses u
-                            WHERE u.program_id = v_code.program_id AND u.customer_id = p_customer_id
-                              AND u.uses >= v_code.max_redemptions_per_customer) THEN 'customer_limit_reached'
-                        WHEN v_count >= v_limit THEN 'code_exhausted'
-                        ELSE 'referrer_cap_reached'
-                    END;
-                    EXIT work;
-                END IF;
-            END LOOP;
-            v_claimed := true;
-        END IF;
 
         -- The customer's uses of this program (promo and partner): counted always, so that a limit set later
         -- counts earlier uses; the upsert takes the row lock and holds the count under the limit.
