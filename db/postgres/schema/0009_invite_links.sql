@@ -47,3 +47,8 @@ CREATE TABLE attribution_claims (
     matched_by   varchar(12)  NOT NULL CHECK (matched_by IN ('click_id', 'fingerprint')),
     claimed_at   timestamptz  NOT NULL
 );
+
+-- 4. Result shapes.
+CREATE TYPE click_salt_row AS (
+    salt  bytea
+);

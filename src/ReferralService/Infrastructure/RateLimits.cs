@@ -15,6 +15,10 @@ internal sealed class RateLimitOptions
     /// <summary>Lookups of codes that do not exist, per caller per minute, over every route that takes a code.</summary>
     [Range(1, 10_000_000)]
     public int FailedCodeLookupsPerMinute { get; set; } = 60;
+
+    /// <summary>Share-link redirects (/r/{code}) per client IP address per minute.</summary>
+    [Range(1, 10_000_000)]
+    public int RedirectsPerMinute { get; set; } = 600;
 }
 
 /// <summary>

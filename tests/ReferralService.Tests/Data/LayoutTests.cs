@@ -10,7 +10,7 @@ namespace ReferralService.Tests.Data;
 /// </summary>
 public sealed partial class LayoutTests
 {
-    private static readonly string[] Features = ["batches", "codes", "credits", "platform", "programs", "redemptions", "reports"];
+    private static readonly string[] Features = ["batches", "codes", "credits", "links", "platform", "programs", "redemptions", "reports"];
 
     [GeneratedRegex(@"^\s*CREATE\s+OR\s+(?:REPLACE|ALTER)\s+(?:FUNCTION|PROCEDURE)\s+(?:dbo\.)?(\w+)", RegexOptions.IgnoreCase | RegexOptions.Multiline)]
     private static partial Regex Creates();
