@@ -1,7 +1,17 @@
 -- Invite links: clicks on share links, the daily salts their IP hashes use, and attribution claims (the SQL
--- Server twin is db/sqlserver/schema/0009_invite_links.sql). Program link settings and a redemption's click
--- come in 0010 and 0011.
+-- Server twin is db/sqlserver/schema/0009_invite_links.sql). The program row's link settings and a redemption's
+-- click come in 0010 and 0011.
 --
+-- 0. Programs' link settings, all optional: where the redirect sends a browser (landing_url), an iPhone
+--    (ios_app_store_url) and an Android phone (the Play Store page of android_package); the app's deep link for
+--    a code (deep_link_template, in place of Links:DeepLinkTemplate); the share text (share_text_template).
+ALTER TABLE programs
+    ADD COLUMN landing_url varchar(2000) NULL,
+    ADD COLUMN ios_app_store_url varchar(2000) NULL,
+    ADD COLUMN android_package varchar(255) NULL,
+    ADD COLUMN deep_link_template varchar(2000) NULL,
+    ADD COLUMN share_text_template varchar(1000) NULL;
+
 -- 1. A click on /r/{code} by a person (bots and link-preview fetchers are not recorded). id is a version-7
 --    UUID made by the service: time-ordered, so the key grows at its end. No raw IP is ever stored: ip_hash
 --    is HMAC-SHA256 of the client address (an IPv6 address by its /64 prefix) keyed by the day's salt

@@ -3,6 +3,14 @@
 -- - clicks is clustered on (clicked_at, id) with a nonclustered primary key: uniqueidentifier values sort by their
 --   last bytes first on SQL Server, so a version-7 id is not increasing there, and a clustered key on it would
 --   insert all over the table; clicked_at grows, so a burst appends at the end, and period scans read a range.
+ALTER TABLE dbo.programs ADD
+    landing_url nvarchar(2000) NULL,
+    ios_app_store_url nvarchar(2000) NULL,
+    android_package varchar(255) NULL,
+    deep_link_template nvarchar(2000) NULL,
+    share_text_template nvarchar(1000) NULL;
+GO
+
 CREATE TABLE dbo.clicks (
     id            uniqueidentifier   NOT NULL CONSTRAINT clicks_pkey PRIMARY KEY NONCLUSTERED,
     code          nvarchar(32)       COLLATE Latin1_General_100_BIN2 NOT NULL,
