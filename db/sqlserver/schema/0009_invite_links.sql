@@ -29,7 +29,7 @@ CREATE TABLE dbo.clicks (
 );
 GO
 
-CREATE CLUSTERED INDEX clicks_time_cx ON dbo.clicks (clicked_at, id);
+CREATE UNIQUE CLUSTERED INDEX clicks_time_cx ON dbo.clicks (clicked_at, id);
 CREATE INDEX clicks_code_ix ON dbo.clicks (code, clicked_at);
 CREATE INDEX clicks_program_ix ON dbo.clicks (program_id, clicked_at);
 CREATE INDEX clicks_fingerprint_ix ON dbo.clicks (ip_hash, platform, clicked_at);
