@@ -50,14 +50,10 @@ internal static class InviteEndpoints
     }
 
     private static async Task<Results<Ok<InviteResponse>, ValidationProblem, ProblemHttpResult>> GetInvite(
-        string customerId, Guid? programId, ProgramStore programs, CodeStore codes, InviteLinks links, LinkGenerator routes,
+        string customerId, Guid programId, ProgramStore programs, CodeStore codes, InviteLinks links, LinkGenerator routes,
         HttpContext http, CancellationToken ct)
     {
-        if (programId is not { } id)
-        {
-            return Problems.Invalid(nameof(programId), "The program's id.");
-        }
-        if (await programs.GetAsync(id, ct) is not { Status: Outcomes.Ok, Row: { } program })
+        if (await programs.GetAsync(programId, ct) is not { Status: Outcomes.Ok, Row: { } program })
         {
             return Problems.NotFound();
         }
@@ -69,7 +65,7 @@ internal static class InviteEndpoints
         switch (program.Kind)
         {
             case ProgramKinds.Referral:
-                var personal = await CodeEndpoints.GetOrCreateReferralCodeAsync(codes, id, customerId, ct);
+                var personal = await CodeEndpoints.GetOrCreateReferralCodeAsync(codes, programId, customerId, ct);
                 if (personal is not { Status: Outcomes.Ok, Row: { } row })
                 {
                     return Problems.Refused(personal.Status);
@@ -77,7 +73,7 @@ internal static class InviteEndpoints
                 code = row.Code;
                 break;
             case ProgramKinds.Partner:
-                if (await NewestVanityCodeAsync(codes, id, customerId, ct) is not { } vanity)
+                if (await NewestVanityCodeAsync(codes, programId, customerId, ct) is not { } vanity)
                 {
                     return Problems.NotFound();
                 }
@@ -91,7 +87,7 @@ internal static class InviteEndpoints
         var qr = routes.GetUriByName(http, nameof(GetCodeQr), new RouteValueDictionary { ["code"] = code })
             ?? throw new InvalidOperationException("No route to the QR code.");
         var offer = ShareText.Offer(program);
-        return TypedResults.Ok(new InviteResponse(code, id, customerId,
+        return TypedResults.Ok(new InviteResponse(code, programId, customerId,
             new InviteLinksResponse(shareUrl, links.DeepLink(code, program.DeepLinkTemplate), new Uri(qr)),
             offer, ShareText.Render(program.ShareTextTemplate, code, shareUrl, offer)));
     }

@@ -11,7 +11,7 @@ namespace ReferralService.Links;
 /// </summary>
 internal sealed partial class InviteLinks(IOptions<LinkOptions> options)
 {
-    public Uri ShareUrl(string code) => ShareUrl(options.Value, code);
+    public Uri ShareUrl(string code) => new(ShareUrlText(options.Value, code), UriKind.Absolute);
 
     /// <summary>The app's link for the code, or null when neither the program nor the configuration has a template.</summary>
     public Uri? DeepLink(string code, string? programTemplate) =>
@@ -20,12 +20,11 @@ internal sealed partial class InviteLinks(IOptions<LinkOptions> options)
     /// <summary>Whether the configured templates make absolute URIs (checked at start-up).</summary>
     public static bool HasValidTemplates(LinkOptions o) =>
         o.ShareUrlTemplate.Contains("{code}", StringComparison.Ordinal)
-        && Uri.TryCreate(ShareUrl(o, "CODE").OriginalString, UriKind.Absolute, out var share) && share.Scheme is "https" or "http"
+        && Uri.TryCreate(ShareUrlText(o, "CODE"), UriKind.Absolute, out var share) && share.Scheme is "https" or "http"
         && (o.DeepLinkTemplate is null || LinkSettingRules.DeepLinkProblem(o.DeepLinkTemplate) is null);
 
-    private static Uri ShareUrl(LinkOptions o, string code) =>
-        new(Placeholders().Replace(o.ShareUrlTemplate, m => m.Value == "{baseUrl}" ? o.BaseUrl.TrimEnd('/') : Uri.EscapeDataString(code)),
-            UriKind.RelativeOrAbsolute);
+    private static string ShareUrlText(LinkOptions o, string code) =>
+        Placeholders().Replace(o.ShareUrlTemplate, m => m.Value == "{baseUrl}" ? o.BaseUrl.TrimEnd('/') : Uri.EscapeDataString(code));
 
     private static string Fill(string template, string code) => template.Replace("{code}", Uri.EscapeDataString(code), StringComparison.Ordinal);
 

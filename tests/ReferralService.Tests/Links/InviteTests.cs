@@ -94,6 +94,15 @@ internal sealed class InviteTests
         });
     }
 
+    [TestCase("Links:ShareUrlTemplate", "/r/{code}")]
+    [TestCase("Links:ShareUrlTemplate", "{baseUrl}/r/")]
+    [TestCase("Links:DeepLinkTemplate", "javascript:open('{code}')")]
+    public void A_template_that_makes_no_link_stops_the_service_at_start(string key, string template)
+    {
+        using var misconfigured = Api.ServiceWith(key, template);
+        Assert.That(() => misconfigured.CreateClient(), Throws.Exception.With.Message.Contains("Links:ShareUrlTemplate"));
+    }
+
     private static IEnumerable<TestCaseData> Offers()
     {
         yield return new TestCaseData(new NewProgram("Credit", "USD", 2000, 1000, null), "Get $10 in credit")

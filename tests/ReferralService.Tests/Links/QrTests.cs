@@ -84,7 +84,8 @@ internal sealed class QrTests
     [Test]
     public async Task Another_customers_code_is_not_found()
     {
-        var (invite, _) = await InviteAsync("sam");
+        var (invite, owner) = await InviteAsync("sam");
+        owner.Dispose();
         using var stranger = Api.As(Tokens.Customer(Api.NewCustomerId("tom")));
 
         var qr = await stranger.Invites.GetQrAsync(invite.Code);
@@ -127,7 +128,8 @@ internal sealed class QrTests
     public async Task Looking_up_codes_that_are_not_yours_spends_the_failed_lookup_budget()
     {
         await using var limited = Api.ServiceWith("RateLimits:FailedCodeLookupsPerMinute", "2");
-        var (invite, _) = await InviteAsync("vic");
+        var (invite, owner) = await InviteAsync("vic");
+        owner.Dispose();
         using var stranger = limited.As(Tokens.Customer(Api.NewCustomerId("walt")));
 
         var answers = new List<HttpStatusCode>();
