@@ -28,12 +28,14 @@ internal static class InviteEndpoints
         app.MapCustomerRoutes().MapGet("/invite", GetInvite)
             .WithTags("Links").RequireAuthorization(Policies.CustomerCode)
             .WithName(nameof(GetInvite))
-            .Refuses(Refusals.ValidationFailed, Refusals.NotFound, Refusals.CodeInactive, Refusals.WrongProgramKind)
+            .Refuses(Refusals.ValidationFailed, Refusals.NotFound, Refusals.CodeInactive, Refusals.CodeDisabled, Refusals.CodeExpired,
+                Refusals.WrongProgramKind)
             .WithSummary("A customer's invite for a program: their code (made if missing, as the referral-code PUT does), its "
                 + "shareUrl, deepLink and qrSvgUrl, the friend's offer in words and a ready shareText.")
             .WithDescription("Referral programs: the customer's personal code, created on first ask (always 200: the same answer "
                 + "every time). Partner programs: the owner's newest active, unexpired vanity code (404 not_found when they have none). "
-                + "Promo codes have no owner: 422 wrong_program_kind. A paused or ended program: 422 code_inactive. shareText is the "
+                + "Promo codes have no owner: 422 wrong_program_kind. A paused or ended program: 422 code_inactive; a personal code an admin "
+                + "disabled or let expire: 422 code_disabled or code_expired. shareText is the "
                 + "program's shareTextTemplate, else \"" + ShareText.DefaultTemplate + "\", with {code}, {shareUrl} and {offer} filled in.");
 
         app.MapGet("/v1/codes/{code}/qr", GetCodeQr)
@@ -69,6 +71,12 @@ internal static class InviteEndpoints
                 if (personal is not { Status: Outcomes.Ok, Row: { } row })
                 {
                     return Problems.Refused(personal.Status);
+                }
+                // A personal code an admin disabled (or let expire) is not shared: its link would find nothing.
+                var check = await codes.CheckAsync(row.Code, null, null, null, null, ct);
+                if (check.Row?.Reason is { } reason && (reason == Refusals.CodeDisabled.Code || reason == Refusals.CodeExpired.Code))
+                {
+                    return Problems.Refused(reason);
                 }
                 code = row.Code;
                 break;

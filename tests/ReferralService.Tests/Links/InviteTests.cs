@@ -182,6 +182,18 @@ internal sealed class InviteTests
     }
 
     [Test]
+    public async Task A_disabled_personal_code_is_not_shared()
+    {
+        var program = await Scenario.NewProgramAsync();
+        var olga = Api.NewCustomerId("olga");
+        var code = await Scenario.CodeForAsync(program, olga);
+        using var admin = Api.Admin();
+        await admin.Codes.UpdateCodeAsync(code, new { status = "disabled" }).Ok();
+
+        await admin.Invites.GetInviteAsync(olga, program).Refused(HttpStatusCode.UnprocessableEntity, "code_disabled");
+    }
+
+    [Test]
     public async Task A_paused_program_gives_no_invite_and_an_unknown_one_is_not_found()
     {
         var program = await Scenario.NewProgramAsync();
