@@ -28,21 +28,23 @@ internal static partial class ShareText
     /// </summary>
     public static string Offer(ProgramRow p)
     {
+        // char(3) on SQL Server.
+        var currency = p.Currency.Trim();
         if (p.Kind == ProgramKinds.Referral && p.OfferType is null)
         {
-            return $"Get {Money.InWords(p.RefereeReward, p.Currency)} in credit";
+            return $"Get {Money.InWords(p.RefereeReward, currency)} in credit";
         }
         if (p.OfferType == "credit")
         {
-            return $"Get {Money.InWords(p.OfferAmount ?? 0, p.Currency)} in credit";
+            return $"Get {Money.InWords(p.OfferAmount ?? 0, currency)} in credit";
         }
         var order = p.Kind == ProgramKinds.Referral || p.NewCustomersOnly ? "your first order" : "your order";
         if (p.OfferPercentOff is { } basisPoints)
         {
-            var cap = p.OfferMaxDiscount is { } max ? $" (up to {Money.InWords(max, p.Currency)})" : "";
+            var cap = p.OfferMaxDiscount is { } max ? $" (up to {Money.InWords(max, currency)})" : "";
             return $"Get {Percent(basisPoints)} off {order}{cap}";
         }
-        return $"Get {Money.InWords(p.OfferAmount ?? 0, p.Currency)} off {order}";
+        return $"Get {Money.InWords(p.OfferAmount ?? 0, currency)} off {order}";
     }
 
     /// <summary>Basis points as a percentage: 1500 is 15%, 1250 is 12.5%.</summary>
