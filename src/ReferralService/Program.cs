@@ -55,6 +55,7 @@ app.MapHealth();
 app.MapPrograms();
 app.MapCodes();
 app.MapCodeBatches();
+app.MapLinks();
 app.MapRedemptions();
 app.MapCredits();
 app.MapReports();
