@@ -15,5 +15,7 @@ internal sealed class Caller(HttpClient http) : IDisposable
 
     public BatchesClient Batches { get; } = new(http);
 
+    public InvitesClient Invites { get; } = new(http);
+
     public void Dispose() => http.Dispose();
 }
