@@ -56,6 +56,7 @@ app.MapHealth();
 app.MapPrograms();
 app.MapCodes();
 app.MapCodeBatches();
+app.MapLinks();
 app.MapInvites();
 app.MapRedemptions();
 app.MapCredits();
