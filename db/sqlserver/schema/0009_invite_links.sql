@@ -30,8 +30,9 @@ CREATE TABLE dbo.clicks (
 GO
 
 CREATE UNIQUE CLUSTERED INDEX clicks_time_cx ON dbo.clicks (clicked_at, id);
-CREATE INDEX clicks_code_ix ON dbo.clicks (code, clicked_at);
-CREATE INDEX clicks_program_ix ON dbo.clicks (program_id, clicked_at);
+-- The stats count visitors and platforms from these indexes alone (no lookup into the clustered index per click).
+CREATE INDEX clicks_code_ix ON dbo.clicks (code, clicked_at) INCLUDE (ip_hash, platform);
+CREATE INDEX clicks_program_ix ON dbo.clicks (program_id, clicked_at) INCLUDE (ip_hash, platform);
 CREATE INDEX clicks_fingerprint_ix ON dbo.clicks (ip_hash, platform, clicked_at);
 GO
 

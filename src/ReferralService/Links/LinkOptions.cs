@@ -38,8 +38,8 @@ internal sealed class LinkOptions
     [Range(1, 10_000_000)]
     public int ClickQueueCapacity { get; set; } = 100_000;
 
-    /// <summary>Most clicks written by one insert.</summary>
-    [Range(1, 100_000)]
+    /// <summary>Most clicks written by one insert; at most 4,000 keeps SQL Server's key locks under lock escalation.</summary>
+    [Range(1, 4_000)]
     public int ClickBatchSize { get; set; } = 1_000;
 
     /// <summary>How long the writer waits for a batch to fill before writing what it has.</summary>

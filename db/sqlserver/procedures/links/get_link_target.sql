@@ -9,8 +9,11 @@ BEGIN
     SET NOCOUNT ON;
     SET XACT_ABORT ON;
 
-    SELECT p.id AS program_id, c.status AS code_status, c.expires_at AS code_expires_at, p.status AS program_status,
-           p.starts_at AS program_starts_at, p.ends_at AS program_ends_at,
+    -- Instants leave as UTC datetime2 (as in every procedure: the row's fields are DateTime).
+    SELECT p.id AS program_id, c.status AS code_status,
+           CONVERT(datetime2(6), SWITCHOFFSET(c.expires_at, '+00:00')) AS code_expires_at, p.status AS program_status,
+           CONVERT(datetime2(6), SWITCHOFFSET(p.starts_at, '+00:00')) AS program_starts_at,
+           CONVERT(datetime2(6), SWITCHOFFSET(p.ends_at, '+00:00')) AS program_ends_at,
            p.landing_url, p.ios_app_store_url, p.android_package
     FROM dbo.referral_codes AS c
     JOIN dbo.programs AS p ON p.id = c.program_id

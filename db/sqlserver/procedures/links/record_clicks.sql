@@ -3,7 +3,8 @@
 -- which decodes the base64 ip_hash into varbinary. JSON rather than a table-valued parameter: the call is the same
 -- one string on both engines, and there is no table type to drop and remake with this procedure when the shape
 -- changes. The ids are made by the service; a batch sent again after a lost connection skips the ids it already
--- wrote (NOT EXISTS on the primary key: no range lock under READ COMMITTED, and no other writer makes these ids).
+-- wrote (NOT EXISTS on the primary key, read with READCOMMITTEDLOCK: under READ_COMMITTED_SNAPSHOT a plain read
+-- would miss a resend's rows still being inserted and then fail on their key; the locking read waits and sees them).
 -- One statement, atomic alone: no explicit transaction. Its key locks stay under the 5,000 per index at which SQL
 -- Server escalates to a table lock while a batch is at most 4,000 rows (Links:ClickBatchSize, default 1,000);
 -- an escalated lock would only hold stats and claim reads for the few milliseconds of the insert.
@@ -34,7 +35,7 @@ BEGIN
         utm_term      nvarchar(200)      '$.utm_term',
         utm_content   nvarchar(200)      '$.utm_content'
     ) AS j
-    WHERE NOT EXISTS (SELECT 1 FROM dbo.clicks AS c WHERE c.id = j.id);
+    WHERE NOT EXISTS (SELECT 1 FROM dbo.clicks AS c WITH (READCOMMITTEDLOCK) WHERE c.id = j.id);
 
     SELECT @@ROWCOUNT AS written;
 END;
