@@ -26,6 +26,7 @@ builder.Services.AddPrograms();
 builder.Services.AddCodes();
 builder.Services.AddCodeBatches();
 builder.Services.AddLinks();
+builder.Services.AddAttribution();
 builder.Services.AddRedemptions();
 builder.Services.AddCredits();
 builder.Services.AddReports();
@@ -56,6 +57,7 @@ app.MapPrograms();
 app.MapCodes();
 app.MapCodeBatches();
 app.MapRedemptions();
+app.MapAttribution();
 app.MapCredits();
 app.MapReports();
 
