@@ -56,6 +56,7 @@ app.MapHealth();
 app.MapPrograms();
 app.MapCodes();
 app.MapCodeBatches();
+app.MapLinks();
 app.MapRedemptions();
 app.MapAttribution();
 app.MapCredits();

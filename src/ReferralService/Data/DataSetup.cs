@@ -9,6 +9,7 @@ internal static class DataSetup
     {
         // Result columns are lower_snake_case on both engines; records are PascalCase.
         DefaultTypeMap.MatchNamesWithUnderscores = true;
+        SqlMapper.AddTypeHandler(new DateOnlyTypeHandler());
 
         services.AddOptions<DatabaseOptions>().BindConfiguration("Database").ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<IDbDialect>(provider =>

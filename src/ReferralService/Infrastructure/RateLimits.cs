@@ -46,6 +46,9 @@ internal static class RateLimits
 {
     public const string CodeValidation = nameof(CodeValidation);
 
+    /// <summary>Share-link redirects, per client IP address (RateLimits:RedirectsPerMinute), signed in or not.</summary>
+    public const string Redirects = nameof(Redirects);
+
     public static IServiceCollection AddReferralRateLimits(this IServiceCollection services)
     {
         services.AddOptions<RateLimitOptions>().BindConfiguration("RateLimits").ValidateDataAnnotations().ValidateOnStart();
@@ -53,11 +56,20 @@ internal static class RateLimits
         services.AddRateLimiter(options =>
         {
             options.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
-            options.OnRejected = (context, _) => new ValueTask(Refusal(context.HttpContext, context.Lease).ExecuteAsync(context.HttpContext));
+            options.OnRejected = (context, _) =>
+                context.HttpContext.GetEndpoint()?.Metadata.GetMetadata<HtmlRefusalPages>() is { } pages
+                    ? new ValueTask(pages.WriteTooManyRequestsAsync(context.HttpContext,
+                        context.Lease.TryGetMetadata(MetadataName.RetryAfter, out var retryAfter) ? retryAfter : null))
+                    : new ValueTask(Refusal(context.HttpContext, context.Lease).ExecuteAsync(context.HttpContext));
             options.AddPolicy(CodeValidation, http =>
             {
                 var limit = http.RequestServices.GetRequiredService<IOptions<RateLimitOptions>>().Value.CodeValidationsPerMinute;
                 return RateLimitPartition.GetFixedWindowLimiter(CallerOf(http), _ => PerMinute(limit));
+            });
+            options.AddPolicy(Redirects, http =>
+            {
+                var limit = http.RequestServices.GetRequiredService<IOptions<RateLimitOptions>>().Value.RedirectsPerMinute;
+                return RateLimitPartition.GetFixedWindowLimiter(ClientAddressOf(http), _ => PerMinute(limit));
             });
         });
         return services;
@@ -98,7 +110,10 @@ internal static class RateLimits
 
     /// <summary>Whom a limit counts: the token's subject, else the IP address.</summary>
     private static string CallerOf(HttpContext http) =>
-        http.User.FindFirst("sub")?.Value ?? http.Connection.RemoteIpAddress?.ToString() ?? "unknown";
+        http.User.FindFirst("sub")?.Value ?? ClientAddressOf(http);
+
+    /// <summary>The client's IP address (behind a proxy, as the forwarded-headers middleware set it; see README).</summary>
+    public static string ClientAddressOf(HttpContext http) => http.Connection.RemoteIpAddress?.ToString() ?? "unknown";
 
     /// <summary>429 rate_limited, with Retry-After when the limiter knows when a permit comes back.</summary>
     private static ProblemHttpResult Refusal(HttpContext http, RateLimitLease lease)
@@ -110,3 +125,6 @@ internal static class RateLimits
         return Problems.For(Refusals.RateLimited);
     }
 }
+
+/// <summary>An endpoint whose refusals are human pages (the share-link redirect): the rate limiter writes its 429 with this.</summary>
+internal sealed record HtmlRefusalPages(Func<HttpContext, TimeSpan?, Task> WriteTooManyRequestsAsync);

@@ -1,3 +1,5 @@
+using Microsoft.Extensions.DependencyInjection.Extensions;
+
 namespace ReferralService.Links;
 
 internal static class LinkSetup
@@ -5,7 +7,14 @@ internal static class LinkSetup
     public static IServiceCollection AddLinks(this IServiceCollection services)
     {
         services.AddOptions<LinkOptions>().BindConfiguration("Links").ValidateDataAnnotations().ValidateOnStart();
+        services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<VisitorHashes>();
+        services.AddSingleton<LinkStore>();
+        services.AddSingleton<LinkTargets>();
+        services.AddSingleton<UserAgents>();
+        services.AddSingleton<AppLinks>();
+        services.AddSingleton<ClickQueue>();
+        services.AddHostedService<ClickWriter>();
         return services;
     }
 }

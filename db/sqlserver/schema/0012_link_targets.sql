@@ -1,0 +1,4 @@
+-- Nothing to do on SQL Server: this number is PostgreSQL's result type for get_link_target
+-- (db/postgres/schema/0012_link_targets.sql); dbo.get_link_target answers with a plain SELECT, and a table type
+-- would only have to be dropped with the procedure whenever its shape changes. Kept as an empty twin so that each
+-- number means the same change on both engines.
