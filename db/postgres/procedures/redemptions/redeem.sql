@@ -33,7 +33,6 @@ DECLARE
     v_owner_account bigint;
     v_customer_account bigint;
     v_available bigint;
-    v_click_id uuid := p_click_id;
     v_result redemption_row;
 BEGIN
     SELECT i.outcome INTO v_outcome
@@ -163,18 +162,16 @@ BEGIN
             END IF;
         END IF;
 
-        -- Without a clickId, the click the customer claimed, if that claim is of this code.
-        IF v_click_id IS NULL THEN
-            SELECT a.click_id INTO v_click_id FROM attribution_claims a WHERE a.customer_id = p_customer_id AND a.code = p_code;
-        END IF;
-
         -- The natural key is the last word: one redemption per friend and referral program, one use of a promo or
-        -- partner code per order.
+        -- partner code per order. Without a clickId, the click is the one the customer claimed, if that claim is of
+        -- this code: a subquery of the insert rather than a statement of its own (one cost redeem 11% in a paired run).
         IF v_code.kind = 'referral' THEN
             INSERT INTO redemptions (id, program_id, code, referrer_id, referee_id, order_id, status, currency,
                                      referrer_reward, referee_reward, order_amount, created_at, kind, discount, click_id)
             VALUES (p_id, v_code.program_id, p_code, v_code.owner_id, p_customer_id, p_order_id, 'pending',
-                    v_code.currency, v_referrer_amount, v_referee_amount, p_order_amount, now(), 'referral', v_discount, v_click_id)
+                    v_code.currency, v_referrer_amount, v_referee_amount, p_order_amount, now(), 'referral', v_discount,
+                    COALESCE(p_click_id, (SELECT a.click_id FROM attribution_claims a
+                                          WHERE a.customer_id = p_customer_id AND a.code = p_code)))
             ON CONFLICT (program_id, referee_id) WHERE kind = 'referral' DO NOTHING
             RETURNING 'ok', id, program_id, code, referrer_id, referee_id, order_id, status, currency, referrer_reward,
                       referee_reward, referrer_shortfall, referee_shortfall, qualifying_order_id, order_amount,
@@ -185,7 +182,9 @@ BEGIN
                                      referrer_reward, referee_reward, order_amount, created_at, kind, discount, click_id)
             VALUES (p_id, v_code.program_id, p_code, v_code.owner_id, p_customer_id, p_order_id,
                     CASE WHEN v_code.kind = 'promo' THEN 'redeemed' ELSE 'pending' END, v_code.currency,
-                    v_referrer_amount, v_referee_amount, p_order_amount, now(), v_code.kind, v_discount, v_click_id)
+                    v_referrer_amount, v_referee_amount, p_order_amount, now(), v_code.kind, v_discount,
+                    COALESCE(p_click_id, (SELECT a.click_id FROM attribution_claims a
+                                          WHERE a.customer_id = p_customer_id AND a.code = p_code)))
             ON CONFLICT (code, order_id) WHERE kind <> 'referral' DO NOTHING
             RETURNING 'ok', id, program_id, code, referrer_id, referee_id, order_id, status, currency, referrer_reward,
                       referee_reward, referrer_shortfall, referee_shortfall, qualifying_order_id, order_amount,
