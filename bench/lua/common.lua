@@ -9,6 +9,7 @@
 
 local threads = {}
 local thread_count = 0
+threads_list = threads -- for a scenario's own done() (redirect.lua)
 
 function setup(thread)
   thread:set("tid", thread_count)

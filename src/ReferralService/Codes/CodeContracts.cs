@@ -50,13 +50,6 @@ public sealed record UpdateCodeRequest(
     [property: Range(1, int.MaxValue, ErrorMessage = "A positive whole number.")] int? MaxRedemptions,
     DateTimeOffset? ExpiresAt);
 
-internal sealed class ShareLinkOptions
-{
-    /// <summary>The share URL of a code is this base followed by the code.</summary>
-    [Required, Url]
-    public string ShareBaseUrl { get; set; } = "";
-}
-
 internal sealed class CodeOptions
 {
     /// <summary>The deny-list: one word per line, # comments. Relative paths are from the service's directory.</summary>

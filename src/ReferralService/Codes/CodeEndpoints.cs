@@ -1,9 +1,9 @@
 using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.Extensions.Options;
 using ReferralService.Auth;
 using ReferralService.Customers;
 using ReferralService.Data;
 using ReferralService.Infrastructure;
+using ReferralService.Links;
 
 namespace ReferralService.Codes;
 
@@ -15,7 +15,6 @@ internal static class CodeEndpoints
         services.AddSingleton<DenyList>();
         services.AddOptions<CodeOptions>().BindConfiguration("Codes").ValidateDataAnnotations()
             .Validate(o => File.Exists(DenyList.PathOf(o.DenyListPath)), "Codes:DenyListPath names no file.").ValidateOnStart();
-        services.AddOptions<ShareLinkOptions>().BindConfiguration("Links").ValidateDataAnnotations().ValidateOnStart();
         return services;
     }
 
@@ -59,29 +58,36 @@ internal static class CodeEndpoints
     }
 
     private static async Task<Results<Created<ReferralCodeResponse>, Ok<ReferralCodeResponse>, ProblemHttpResult>>
-        GetOrCreateReferralCode(Guid programId, string customerId, CodeStore store, IOptions<ShareLinkOptions> links, CancellationToken ct)
+        GetOrCreateReferralCode(Guid programId, string customerId, CodeStore store, InviteLinks links, CancellationToken ct)
+    {
+        var outcome = await GetOrCreateReferralCodeAsync(store, programId, customerId, ct);
+        if (outcome is not { Status: Outcomes.Ok, Row: { } code })
+        {
+            return Problems.Refused(outcome.Status);
+        }
+        var response = new ReferralCodeResponse(code.Code, code.ProgramId, code.OwnerId, links.ShareUrl(code.Code));
+        return code.Created
+            ? TypedResults.Created($"/v1/programs/{programId}/customers/{customerId}/referral-code", response)
+            : TypedResults.Ok(response);
+    }
+
+    /// <summary>The customer's personal code of a referral program, made with a freshly drawn code if they have none.</summary>
+    public static async Task<Outcome<ReferralCodeRow>> GetOrCreateReferralCodeAsync(
+        CodeStore store, Guid programId, string customerId, CancellationToken ct)
     {
         // A drawn code may already belong to someone else (about once in 10^8): draw again. Five collisions in a
         // row mean the code space is nearly full, a server problem, never a client's refusal.
         for (var attempt = 1; ; attempt++)
         {
             var outcome = await store.GetOrCreateAsync(programId, customerId, CodeGenerator.Next(), ct);
-            if (outcome.Status == Outcomes.CodeCollision)
+            if (outcome.Status != Outcomes.CodeCollision)
             {
-                if (attempt < 5)
-                {
-                    continue;
-                }
+                return outcome;
+            }
+            if (attempt == 5)
+            {
                 throw new InvalidOperationException($"Five drawn codes in a row were taken (program {programId}).");
             }
-            if (outcome is not { Status: Outcomes.Ok, Row: { } code })
-            {
-                return Problems.Refused(outcome.Status);
-            }
-            var response = new ReferralCodeResponse(code.Code, code.ProgramId, code.OwnerId, new Uri(links.Value.ShareBaseUrl + code.Code));
-            return code.Created
-                ? TypedResults.Created($"/v1/programs/{programId}/customers/{customerId}/referral-code", response)
-                : TypedResults.Ok(response);
         }
     }
 

@@ -70,7 +70,8 @@ public sealed record CreateProgramRequest(
     DateTimeOffset? EndsAt,
     [property: Range(1, int.MaxValue, ErrorMessage = "A positive whole number.")] int? MaxRedemptionsPerCode,
     [property: Range(1, int.MaxValue, ErrorMessage = "A positive whole number.")] int? MaxRedemptionsPerCustomer,
-    bool? NewCustomersOnly) : IValidatableObject
+    bool? NewCustomersOnly,
+    ProgramLinksRequest? Links) : IValidatableObject
 {
     public string KindOrDefault => Kind ?? ProgramKinds.Referral;
 
@@ -116,7 +117,7 @@ public sealed record CreateProgramRequest(
 /// <summary>
 /// What a PATCH changes; an absent field stays as it is. <c>offer</c> and <c>commission</c> replace the whole
 /// offer or commission (promo and partner programs); the offer only while the program has no redemptions.
-/// A program's kind is fixed when it is created.
+/// <c>links</c> is merged field by field (see <see cref="ProgramLinksRequest"/>). A program's kind is fixed when it is created.
 /// </summary>
 public sealed record UpdateProgramRequest(
     [property: RegularExpression("^(active|paused|ended)$")] string? Status,
@@ -129,7 +130,8 @@ public sealed record UpdateProgramRequest(
     DateTimeOffset? EndsAt,
     [property: Range(1, int.MaxValue, ErrorMessage = "A positive whole number.")] int? MaxRedemptionsPerCode,
     [property: Range(1, int.MaxValue, ErrorMessage = "A positive whole number.")] int? MaxRedemptionsPerCustomer,
-    bool? NewCustomersOnly) : IValidatableObject
+    bool? NewCustomersOnly,
+    ProgramLinksRequest? Links) : IValidatableObject
 {
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
@@ -149,7 +151,7 @@ internal sealed record ProgramResponse(
     Guid Id, string Name, string Kind, string Currency, long ReferrerReward, long RefereeReward, OfferResponse? RefereeOffer,
     OfferResponse? Offer, CommissionResponse? Commission, long MinimumOrderAmount, int? MaxRewardsPerReferrer,
     DateTime? StartsAt, DateTime? EndsAt, int? MaxRedemptionsPerCode, int? MaxRedemptionsPerCustomer, bool NewCustomersOnly,
-    string Status, DateTime CreatedAt, DateTime UpdatedAt);
+    ProgramLinksResponse Links, string Status, DateTime CreatedAt, DateTime UpdatedAt);
 
 /// <summary>A program as the program procedures answer (program_row after its status column).</summary>
 internal sealed record ProgramRow(
@@ -157,7 +159,8 @@ internal sealed record ProgramRow(
     long MinimumOrderAmount, int? MaxRewardsPerReferrer, string ProgramStatus, DateTime CreatedAt, DateTime UpdatedAt,
     string Kind, string? OfferType, int? OfferPercentOff, long? OfferMaxDiscount, long? OfferAmount, long? CommissionAmount,
     int? CommissionBasisPoints, long? CommissionMax, DateTime? StartsAt, DateTime? EndsAt, int? MaxRedemptionsPerCode,
-    int? MaxRedemptionsPerCustomer, bool NewCustomersOnly)
+    int? MaxRedemptionsPerCustomer, bool NewCustomersOnly, string? LandingUrl, string? IosAppStoreUrl, string? AndroidPackage,
+    string? DeepLinkTemplate, string? ShareTextTemplate)
 {
     public ProgramResponse ToResponse()
     {
@@ -174,6 +177,8 @@ internal sealed record ProgramRow(
         var referral = Kind == ProgramKinds.Referral;
         return new(Id, Name, Kind, Currency.Trim(), ReferrerReward, RefereeReward, referral ? offer : null, referral ? null : offer,
             commission, MinimumOrderAmount, MaxRewardsPerReferrer, StartsAt?.AsUtc(), EndsAt?.AsUtc(), MaxRedemptionsPerCode,
-            MaxRedemptionsPerCustomer, NewCustomersOnly, ProgramStatus, CreatedAt.AsUtc(), UpdatedAt.AsUtc());
+            MaxRedemptionsPerCustomer, NewCustomersOnly,
+            new ProgramLinksResponse(LandingUrl, IosAppStoreUrl, AndroidPackage, DeepLinkTemplate, ShareTextTemplate),
+            ProgramStatus, CreatedAt.AsUtc(), UpdatedAt.AsUtc());
     }
 }

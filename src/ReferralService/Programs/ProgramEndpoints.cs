@@ -24,8 +24,8 @@ internal static class ProgramEndpoints
             .WithName(nameof(GetProgram)).Refuses(Refusals.NotFound).WithSummary("Read a program.");
         group.MapPatch("/{programId:guid}", UpdateProgram).RequireAuthorization(Policies.Admin)
             .WithName(nameof(UpdateProgram)).Refuses(Refusals.ValidationFailed, Refusals.NotFound, Refusals.InvalidState, Refusals.WrongProgramKind, Refusals.ProgramHasRedemptions)
-            .WithSummary("Change a program's status (active, paused, ended; ended is final), name, rules, offer or commission; its kind is fixed.")
-            .WithDescription("Absent fields stay as they are. `offer` and `commission` are replaced whole; the offer only while the program has no redemptions (409 program_has_redemptions), the commission applies to redemptions from then on. Rules that do not fit the program's kind answer 422 wrong_program_kind. Setting maxRedemptionsPerCode where there was none counts each code's earlier uses.");
+            .WithSummary("Change a program's status (active, paused, ended; ended is final), name, rules, offer, commission or link settings; its kind is fixed.")
+            .WithDescription("Absent fields stay as they are. `links` is merged field by field: a field left out stays, null clears it, a value sets it. `offer` and `commission` are replaced whole; the offer only while the program has no redemptions (409 program_has_redemptions), the commission applies to redemptions from then on. Rules that do not fit the program's kind answer 422 wrong_program_kind. Setting maxRedemptionsPerCode where there was none counts each code's earlier uses.");
     }
 
     private const string ProgramRules =
@@ -36,7 +36,10 @@ internal static class ProgramEndpoints
         "An offer is `{\"type\":\"discount\",\"percentOff\":2500,\"maxDiscount\":500}` (basis points), `{\"type\":\"discount\",\"amountOff\":1000}` " +
         "or `{\"type\":\"credit\",\"amount\":2500}`; a commission `{\"amount\":777}` or `{\"basisPoints\":1234,\"max\":5000}`. " +
         "A percentage is floor(orderAmount × basisPoints / 10000), then capped by its max, then by orderAmount: never negative, never more than the order. " +
-        "Rules for promo and partner programs: minimumOrderAmount, startsAt/endsAt, maxRedemptionsPerCode, maxRedemptionsPerCustomer, newCustomersOnly.";
+        "Rules for promo and partner programs: minimumOrderAmount, startsAt/endsAt, maxRedemptionsPerCode, maxRedemptionsPerCustomer, newCustomersOnly.\n\n" +
+        "Optional `links` (any kind): `landingUrl` and `iosAppStoreUrl` (absolute https; http only for localhost), `androidPackage` " +
+        "(the app's Java package name, for its Play Store page), `deepLinkTemplate` (the app's link for a code, e.g. myapp://invite?code={code}) " +
+        "and `shareTextTemplate` (placeholders {code}, {shareUrl}, {offer}).";
 
     private static async Task<Results<Created<ProgramResponse>, ProblemHttpResult>> CreateProgram(
         CreateProgramRequest request, ProgramStore store, HttpContext http, CancellationToken ct)

@@ -8,20 +8,22 @@ internal sealed record CreateProgramCall(
     Guid Id, string Name, string Currency, string Kind, long ReferrerReward, long RefereeReward, long MinimumOrderAmount,
     int? MaxRewardsPerReferrer, string? OfferType, int? OfferPercentOff, long? OfferMaxDiscount, long? OfferAmount,
     long? CommissionAmount, int? CommissionBasisPoints, long? CommissionMax, DateTimeOffset? StartsAt, DateTimeOffset? EndsAt,
-    int? MaxRedemptionsPerCode, int? MaxRedemptionsPerCustomer, bool NewCustomersOnly, Idempotency Idempotency)
+    int? MaxRedemptionsPerCode, int? MaxRedemptionsPerCustomer, bool NewCustomersOnly, string? LandingUrl, string? IosAppStoreUrl,
+    string? AndroidPackage, string? DeepLinkTemplate, string? ShareTextTemplate, Idempotency Idempotency)
     : IProcedureCall<Outcome<ProgramRow>>;
 
 [Procedure("get_program", ProcedureKind.Lookup)]
 internal sealed record GetProgramCall(Guid Id) : IProcedureCall<Outcome<ProgramRow>>;
 
 // Sets the given fields to the given values: a repeat changes nothing more. An offer (or commission) is
-// given whole: OfferType not null replaces all four offer columns.
+// given whole: OfferType not null replaces all four offer columns. A link setting: NULL leaves it, '' clears it.
 [Procedure("update_program", ProcedureKind.Write, RepeatSafe = true)]
 internal sealed record UpdateProgramCall(
     Guid Id, string? Status, string? Name, int? MaxRewardsPerReferrer, long? MinimumOrderAmount, string? OfferType,
     int? OfferPercentOff, long? OfferMaxDiscount, long? OfferAmount, long? CommissionAmount, int? CommissionBasisPoints,
     long? CommissionMax, DateTimeOffset? StartsAt, DateTimeOffset? EndsAt, int? MaxRedemptionsPerCode,
-    int? MaxRedemptionsPerCustomer, bool? NewCustomersOnly)
+    int? MaxRedemptionsPerCustomer, bool? NewCustomersOnly, string? LandingUrl, string? IosAppStoreUrl, string? AndroidPackage,
+    string? DeepLinkTemplate, string? ShareTextTemplate)
     : IProcedureCall<Outcome<ProgramRow>>;
 
 internal sealed class ProgramStore(Db db)
@@ -40,6 +42,8 @@ internal sealed class ProgramStore(Db db)
             CommissionAmount: r.Commission?.Amount, CommissionBasisPoints: r.Commission?.BasisPoints, CommissionMax: r.Commission?.Max,
             StartsAt: r.StartsAt?.ToUniversalTime(), EndsAt: r.EndsAt?.ToUniversalTime(), MaxRedemptionsPerCode: r.MaxRedemptionsPerCode,
             MaxRedemptionsPerCustomer: r.MaxRedemptionsPerCustomer, NewCustomersOnly: r.NewCustomersOnly ?? false,
+            LandingUrl: r.Links?.LandingUrl, IosAppStoreUrl: r.Links?.IosAppStoreUrl, AndroidPackage: r.Links?.AndroidPackage,
+            DeepLinkTemplate: r.Links?.DeepLinkTemplate, ShareTextTemplate: r.Links?.ShareTextTemplate,
             Idempotency: idempotency), ct);
     }
 
@@ -52,5 +56,10 @@ internal sealed class ProgramStore(Db db)
             OfferMaxDiscount: r.Offer?.MaxDiscount, OfferAmount: r.Offer?.AmountOff ?? r.Offer?.Amount,
             CommissionAmount: r.Commission?.Amount, CommissionBasisPoints: r.Commission?.BasisPoints, CommissionMax: r.Commission?.Max,
             StartsAt: r.StartsAt?.ToUniversalTime(), EndsAt: r.EndsAt?.ToUniversalTime(), MaxRedemptionsPerCode: r.MaxRedemptionsPerCode,
-            MaxRedemptionsPerCustomer: r.MaxRedemptionsPerCustomer, NewCustomersOnly: r.NewCustomersOnly), ct);
+            MaxRedemptionsPerCustomer: r.MaxRedemptionsPerCustomer, NewCustomersOnly: r.NewCustomersOnly,
+            LandingUrl: r.Links?.Change(nameof(ProgramLinksRequest.LandingUrl), r.Links.LandingUrl),
+            IosAppStoreUrl: r.Links?.Change(nameof(ProgramLinksRequest.IosAppStoreUrl), r.Links.IosAppStoreUrl),
+            AndroidPackage: r.Links?.Change(nameof(ProgramLinksRequest.AndroidPackage), r.Links.AndroidPackage),
+            DeepLinkTemplate: r.Links?.Change(nameof(ProgramLinksRequest.DeepLinkTemplate), r.Links.DeepLinkTemplate),
+            ShareTextTemplate: r.Links?.Change(nameof(ProgramLinksRequest.ShareTextTemplate), r.Links.ShareTextTemplate)), ct);
 }

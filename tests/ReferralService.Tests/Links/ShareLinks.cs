@@ -96,12 +96,13 @@ internal static class ShareLinks
         return await ClicksAsync(code);
     }
 
-    /// <summary>Sets a program's link settings in its row (the program API for them is another change's).</summary>
-    public static Task SetProgramLinksAsync(Guid programId, string? landingUrl, string? iosAppStoreUrl, string? androidPackage) =>
-        TestRun.Database.ExecuteAsync(
-            "UPDATE programs SET landing_url = @landingUrl, ios_app_store_url = @iosAppStoreUrl, android_package = @androidPackage WHERE id = @programId",
-            "UPDATE dbo.programs SET landing_url = @landingUrl, ios_app_store_url = @iosAppStoreUrl, android_package = @androidPackage WHERE id = @programId",
-            new { programId, landingUrl, iosAppStoreUrl, androidPackage });
+    /// <summary>Sets a new program's link settings through the program API (left out when null).</summary>
+    public static async Task SetProgramLinksAsync(Guid programId, string? landingUrl, string? iosAppStoreUrl, string? androidPackage)
+    {
+        using var admin = Api.Admin();
+        await admin.Programs.UpdateProgramAsync(programId, new ProgramChange(
+            Links: new ProgramLinks(LandingUrl: landingUrl, IosAppStoreUrl: iosAppStoreUrl, AndroidPackage: androidPackage))).Ok();
+    }
 
     private sealed class ClientAddressFromHeader : IStartupFilter
     {

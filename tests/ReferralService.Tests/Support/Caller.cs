@@ -17,5 +17,7 @@ internal sealed class Caller(HttpClient http) : IDisposable
 
     public AttributionClient Attribution { get; } = new(http);
 
+    public InvitesClient Invites { get; } = new(http);
+
     public void Dispose() => http.Dispose();
 }

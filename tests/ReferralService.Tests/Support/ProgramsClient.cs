@@ -13,6 +13,10 @@ internal sealed class ProgramsClient(HttpClient http) : FeatureClient(http)
 
     public Task<Response<ReferralProgram>> UpdateProgramAsync(Guid programId, ProgramChange change) =>
         PatchAsync<ReferralProgram>($"/v1/programs/{programId}", change);
+
+    /// <summary>A PATCH body as written, for explicit nulls (a record leaves its null fields out).</summary>
+    public Task<Response<ReferralProgram>> PatchProgramAsync(Guid programId, IReadOnlyDictionary<string, object?> body) =>
+        PatchAsync<ReferralProgram>($"/v1/programs/{programId}", body);
 }
 
 /// <summary>A program to create; null fields are left out of the request.</summary>
@@ -20,7 +24,7 @@ internal sealed record NewProgram(
     string Name, string Currency, long? ReferrerReward, long? RefereeReward, long? MinimumOrderAmount, int? MaxRewardsPerReferrer = null,
     string? Kind = null, Offer? Offer = null, Offer? RefereeOffer = null, Commission? Commission = null,
     DateTimeOffset? StartsAt = null, DateTimeOffset? EndsAt = null, int? MaxRedemptionsPerCode = null,
-    int? MaxRedemptionsPerCustomer = null, bool? NewCustomersOnly = null)
+    int? MaxRedemptionsPerCustomer = null, bool? NewCustomersOnly = null, ProgramLinks? Links = null)
 {
     public static NewProgram Promo(Offer offer, string currency = "USD") =>
         new("Spring promo", currency, null, null, null, Kind: "promo", Offer: offer);
@@ -45,10 +49,15 @@ internal sealed record Commission(long? Amount = null, int? BasisPoints = null, 
 internal sealed record ProgramChange(
     string? Status = null, int? MaxRewardsPerReferrer = null, long? MinimumOrderAmount = null, string? Name = null,
     Offer? Offer = null, Commission? Commission = null, DateTimeOffset? StartsAt = null, DateTimeOffset? EndsAt = null,
-    int? MaxRedemptionsPerCode = null, int? MaxRedemptionsPerCustomer = null, bool? NewCustomersOnly = null);
+    int? MaxRedemptionsPerCode = null, int? MaxRedemptionsPerCustomer = null, bool? NewCustomersOnly = null, ProgramLinks? Links = null);
+
+/// <summary>A program's link settings, as sent (null fields left out) and as answered (null when not set).</summary>
+internal sealed record ProgramLinks(
+    string? LandingUrl = null, string? IosAppStoreUrl = null, string? AndroidPackage = null, string? DeepLinkTemplate = null,
+    string? ShareTextTemplate = null);
 
 internal sealed record ReferralProgram(
     Guid Id, string Name, string Kind, string Currency, long ReferrerReward, long RefereeReward, Offer? RefereeOffer, Offer? Offer,
     Commission? Commission, long MinimumOrderAmount, int? MaxRewardsPerReferrer, DateTimeOffset? StartsAt, DateTimeOffset? EndsAt,
-    int? MaxRedemptionsPerCode, int? MaxRedemptionsPerCustomer, bool NewCustomersOnly, string Status, DateTimeOffset CreatedAt,
+    int? MaxRedemptionsPerCode, int? MaxRedemptionsPerCustomer, bool NewCustomersOnly, ProgramLinks Links, string Status, DateTimeOffset CreatedAt,
     DateTimeOffset UpdatedAt);

@@ -2,14 +2,18 @@
 -- NULL) or a commission (amount or basis points not NULL) is replaced whole: offers of promo and partner
 -- programs, and only while the program has no redemptions (its codes were used on the old terms);
 -- commissions of partner programs, for redemptions from now on. Setting maxRedemptionsPerCode where there
--- was none recounts the uses of the codes it now limits (recount_code_uses).
+-- was none recounts the uses of the codes it now limits (recount_code_uses). A link setting (p_landing_url ..
+-- p_share_text_template) is set by a value, cleared by '' (never a valid value) and left as it is by NULL.
 DROP FUNCTION IF EXISTS update_program(uuid, varchar, integer, bigint);
+DROP FUNCTION IF EXISTS update_program(uuid, varchar, varchar, integer, bigint, varchar, integer, bigint, bigint, bigint, integer,
+    bigint, timestamptz, timestamptz, integer, integer, boolean);
 CREATE OR REPLACE FUNCTION update_program(
     p_id uuid, p_status varchar, p_name varchar, p_max_rewards_per_referrer integer, p_minimum_order_amount bigint,
     p_offer_type varchar, p_offer_percent_off integer, p_offer_max_discount bigint, p_offer_amount bigint,
     p_commission_amount bigint, p_commission_basis_points integer, p_commission_max bigint,
     p_starts_at timestamptz, p_ends_at timestamptz, p_max_redemptions_per_code integer,
-    p_max_redemptions_per_customer integer, p_new_customers_only boolean)
+    p_max_redemptions_per_customer integer, p_new_customers_only boolean, p_landing_url varchar, p_ios_app_store_url varchar,
+    p_android_package varchar, p_deep_link_template varchar, p_share_text_template varchar)
 RETURNS SETOF program_row
 LANGUAGE plpgsql AS $$
 DECLARE
@@ -64,6 +68,11 @@ BEGIN
             max_redemptions_per_code = COALESCE(p_max_redemptions_per_code, p.max_redemptions_per_code),
             max_redemptions_per_customer = COALESCE(p_max_redemptions_per_customer, p.max_redemptions_per_customer),
             new_customers_only = COALESCE(p_new_customers_only, p.new_customers_only),
+            landing_url = CASE WHEN p_landing_url IS NULL THEN p.landing_url ELSE NULLIF(p_landing_url, '') END,
+            ios_app_store_url = CASE WHEN p_ios_app_store_url IS NULL THEN p.ios_app_store_url ELSE NULLIF(p_ios_app_store_url, '') END,
+            android_package = CASE WHEN p_android_package IS NULL THEN p.android_package ELSE NULLIF(p_android_package, '') END,
+            deep_link_template = CASE WHEN p_deep_link_template IS NULL THEN p.deep_link_template ELSE NULLIF(p_deep_link_template, '') END,
+            share_text_template = CASE WHEN p_share_text_template IS NULL THEN p.share_text_template ELSE NULLIF(p_share_text_template, '') END,
             updated_at = now()
         WHERE p.id = p_id;
         IF p_max_redemptions_per_code IS NOT NULL AND v_current.max_redemptions_per_code IS NULL THEN

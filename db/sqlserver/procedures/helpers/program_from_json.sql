@@ -11,7 +11,8 @@ RETURN
            j.commission_basis_points, j.commission_max, j.starts_at, j.ends_at, j.max_redemptions_per_code,
            j.max_redemptions_per_customer,
            CASE WHEN j.id IS NULL THEN j.new_customers_only ELSE COALESCE(j.new_customers_only, CAST(0 AS bit)) END
-               AS new_customers_only
+               AS new_customers_only,
+           j.landing_url, j.ios_app_store_url, j.android_package, j.deep_link_template, j.share_text_template
     FROM OPENJSON(@outcome) WITH (
         status varchar(40), id uniqueidentifier, name nvarchar(200), currency char(3),
         referrer_reward bigint, referee_reward bigint, minimum_order_amount bigint,
@@ -19,4 +20,5 @@ RETURN
         updated_at datetime2(6), kind varchar(10), offer_type varchar(10), offer_percent_off int,
         offer_max_discount bigint, offer_amount bigint, commission_amount bigint, commission_basis_points int,
         commission_max bigint, starts_at datetime2(6), ends_at datetime2(6), max_redemptions_per_code int,
-        max_redemptions_per_customer int, new_customers_only bit) AS j;
+        max_redemptions_per_customer int, new_customers_only bit, landing_url nvarchar(2000), ios_app_store_url nvarchar(2000),
+        android_package varchar(255), deep_link_template nvarchar(2000), share_text_template nvarchar(1000)) AS j;

@@ -12,6 +12,7 @@ RETURN
            p.commission_basis_points, p.commission_max,
            CONVERT(datetime2(6), SWITCHOFFSET(p.starts_at, '+00:00')) AS starts_at,
            CONVERT(datetime2(6), SWITCHOFFSET(p.ends_at, '+00:00')) AS ends_at,
-           p.max_redemptions_per_code, p.max_redemptions_per_customer, p.new_customers_only
+           p.max_redemptions_per_code, p.max_redemptions_per_customer, p.new_customers_only, p.landing_url, p.ios_app_store_url,
+           p.android_package, p.deep_link_template, p.share_text_template
     FROM dbo.programs p
     WHERE p.id = @id;

@@ -4,7 +4,9 @@
 -- one string on both engines, and there is no table type to drop and remake with this procedure when the shape
 -- changes. The ids are made by the service; a batch sent again after a lost connection skips the ids it already
 -- wrote (NOT EXISTS on the primary key: no range lock under READ COMMITTED, and no other writer makes these ids).
--- One statement, atomic alone: no explicit transaction.
+-- One statement, atomic alone: no explicit transaction. Its key locks stay under the 5,000 per index at which SQL
+-- Server escalates to a table lock while a batch is at most 4,000 rows (Links:ClickBatchSize, default 1,000);
+-- an escalated lock would only hold stats and claim reads for the few milliseconds of the insert.
 CREATE OR ALTER PROCEDURE dbo.record_clicks
     @clicks nvarchar(max)
 AS

@@ -1,5 +1,6 @@
 -- Changes a program: the twin of db/postgres/procedures/programs/update_program.sql (what may change, and when).
--- The parameters 0007 added default to NULL (unchanged), for instances of the release before during a deploy.
+-- The parameters 0007 and 0010 added default to NULL (unchanged), for instances of the release before during a deploy.
+-- A link setting (@landing_url .. @share_text_template) is set by a value, cleared by '' and left as it is by NULL.
 CREATE OR ALTER PROCEDURE dbo.update_program
     @id                            uniqueidentifier,
     @status                        varchar(10),
@@ -17,7 +18,12 @@ CREATE OR ALTER PROCEDURE dbo.update_program
     @ends_at                       datetimeoffset(6) = NULL,
     @max_redemptions_per_code      int = NULL,
     @max_redemptions_per_customer  int = NULL,
-    @new_customers_only            bit = NULL
+    @new_customers_only            bit = NULL,
+    @landing_url                   nvarchar(2000) = NULL,
+    @ios_app_store_url             nvarchar(2000) = NULL,
+    @android_package               varchar(255) = NULL,
+    @deep_link_template            nvarchar(2000) = NULL,
+    @share_text_template           nvarchar(1000) = NULL
 AS
 BEGIN
     SET NOCOUNT ON;
@@ -70,6 +76,11 @@ BEGIN
                 max_redemptions_per_code = COALESCE(@max_redemptions_per_code, max_redemptions_per_code),
                 max_redemptions_per_customer = COALESCE(@max_redemptions_per_customer, max_redemptions_per_customer),
                 new_customers_only = COALESCE(@new_customers_only, new_customers_only),
+                landing_url = CASE WHEN @landing_url IS NULL THEN landing_url ELSE NULLIF(@landing_url, N'') END,
+                ios_app_store_url = CASE WHEN @ios_app_store_url IS NULL THEN ios_app_store_url ELSE NULLIF(@ios_app_store_url, N'') END,
+                android_package = CASE WHEN @android_package IS NULL THEN android_package ELSE NULLIF(@android_package, '') END,
+                deep_link_template = CASE WHEN @deep_link_template IS NULL THEN deep_link_template ELSE NULLIF(@deep_link_template, N'') END,
+                share_text_template = CASE WHEN @share_text_template IS NULL THEN share_text_template ELSE NULLIF(@share_text_template, N'') END,
                 updated_at = @now
             WHERE id = @id;
             IF @max_redemptions_per_code IS NOT NULL AND @current_per_code IS NULL
