@@ -26,6 +26,7 @@ builder.Services.AddPrograms();
 builder.Services.AddCodes();
 builder.Services.AddCodeBatches();
 builder.Services.AddLinks();
+builder.Services.AddAttribution();
 builder.Services.AddInvites();
 builder.Services.AddRedemptions();
 builder.Services.AddCredits();
@@ -59,6 +60,7 @@ app.MapCodeBatches();
 app.MapLinks();
 app.MapInvites();
 app.MapRedemptions();
+app.MapAttribution();
 app.MapCredits();
 app.MapReports();
 

@@ -39,6 +39,7 @@ internal static class Refusals
     public static readonly Refusal OrderRequired = new("order_required", 422, "Codes of this program need the order: orderId and orderAmount.");
     public static readonly Refusal WrongProgramKind = new("wrong_program_kind", 422, "The program's kind does not allow this.");
     public static readonly Refusal ProgramHasRedemptions = new("program_has_redemptions", 409, "A program's kind and offer cannot change once it has redemptions.");
+    public static readonly Refusal ClickNotFound = new("click_not_found", 422, "The clickId names no click on a share link of this code.");
     public static readonly Refusal IdempotencyKeyReused = new("idempotency_key_reused", 422, "This Idempotency-Key was used with a different request.");
 
     // Refusals of the platform: request shape, authentication, routing, limits, faults.
@@ -62,7 +63,7 @@ internal static class Refusals
         NotFound, CodeNotFound, DuplicateOrder, CodeInactive, SelfReferral, AlreadyReferred, ReferrerCapReached, InvalidState,
         OrderBelowMinimum, InsufficientCredit, CurrencyMismatch, CodeDisabled, CodeExpired, ProgramNotStarted, ProgramEnded,
         CodeExhausted, CustomerLimitReached, NotNewCustomer, AlreadyRedeemed, CodeNotAllowed, CodeTaken, PatternTooSmall,
-        OwnerRequired, OrderRequired, WrongProgramKind, ProgramHasRedemptions, IdempotencyKeyReused,
+        OwnerRequired, OrderRequired, WrongProgramKind, ProgramHasRedemptions, ClickNotFound, IdempotencyKeyReused,
         ValidationFailed, Unauthorized, Forbidden, MethodNotAllowed, NotAcceptable, Conflict, PayloadTooLarge, UnsupportedMediaType,
         Unprocessable, RateLimited, InternalError, ServiceUnavailable, DatabaseUnavailable, Error,
     ];

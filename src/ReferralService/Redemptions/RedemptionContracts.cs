@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using System.Text.Json.Serialization;
 using ReferralService.Infrastructure;
 
 namespace ReferralService.Redemptions;
@@ -7,7 +8,9 @@ namespace ReferralService.Redemptions;
 /// Promo and partner codes, and referral codes whose program gives the friend a discount, need orderId and
 /// orderAmount (order_required without them). currency, when given, must be the program's; customerOrderCount is the
 /// customer's earlier orders as the shop knows them (more than 0 is not_new_customer where the program is for new
-/// customers only).
+/// customers only). clickId: the share-link click the customer came from (the redirect adds it to the landing URL as
+/// click, and Android's install referrer carries it); it must be a click of this code (click_not_found). Without it, the
+/// redemption records the click the customer claimed (POST /v1/attributions/claim), if that claim is of this code.
 /// </summary>
 public sealed record RedeemRequest(
     [property: Required, Code] string Code,
@@ -15,7 +18,9 @@ public sealed record RedeemRequest(
     [property: OrderId] string? OrderId,
     [property: Amount(minimum: 0)] long? OrderAmount = null,
     [property: RegularExpression(Inputs.CurrencyPattern, ErrorMessage = Inputs.CurrencyRule)] string? Currency = null,
-    [property: Range(0, int.MaxValue, ErrorMessage = "Zero or a positive whole number.")] int? CustomerOrderCount = null);
+    [property: Range(0, int.MaxValue, ErrorMessage = "Zero or a positive whole number.")] int? CustomerOrderCount = null,
+    // Left out of the idempotency hash when absent, so that a key stored before clickId existed replays its body.
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] Guid? ClickId = null);
 
 public sealed record QualifyRequest(
     [property: Required, OrderId] string OrderId,
@@ -29,19 +34,19 @@ internal sealed record RewardResponse(string CustomerId, string Role, long Amoun
 /// <summary>
 /// A redemption of any kind. discount: what the offer took off the order (0 when none); credit: the redeemer's credit
 /// (0 when none). rewards: the ledger legs, without zero amounts: "referrer" for the code owner's reward or
-/// commission, "referee" for the redeemer's credit.
+/// commission, "referee" for the redeemer's credit. clickId: the share-link click the redemption is attributed to, if any.
 /// </summary>
 internal sealed record RedemptionResponse(
     Guid Id, Guid ProgramId, string Code, string Kind, string? ReferrerId, string RefereeId, string? OrderId, string Status,
     long Discount, long Credit, IReadOnlyList<RewardResponse> Rewards, string? QualifyingOrderId, long? OrderAmount,
-    string? ReversalReason, DateTime CreatedAt, DateTime? QualifiedAt, DateTime? ReversedAt);
+    string? ReversalReason, DateTime CreatedAt, DateTime? QualifiedAt, DateTime? ReversedAt, Guid? ClickId);
 
 /// <summary>A redemption as the redemption procedures answer (redemption_row after its status column).</summary>
 internal sealed record RedemptionRow(
     Guid Id, Guid ProgramId, string Code, string? ReferrerId, string RefereeId, string? OrderId,
     string RedemptionStatus, string Currency, long ReferrerReward, long RefereeReward, long? ReferrerShortfall,
     long? RefereeShortfall, string? QualifyingOrderId, long? OrderAmount, string? ReversalReason,
-    DateTime CreatedAt, DateTime? QualifiedAt, DateTime? ReversedAt, string Kind, long Discount)
+    DateTime CreatedAt, DateTime? QualifiedAt, DateTime? ReversedAt, string Kind, long Discount, Guid? ClickId)
 {
     public RedemptionResponse ToResponse()
     {
@@ -64,6 +69,6 @@ internal sealed record RedemptionRow(
             rewards.Add(new RewardResponse(RefereeId, "referee", RefereeReward, currency, rewardStatus, RefereeShortfall));
         }
         return new RedemptionResponse(Id, ProgramId, Code, Kind, ReferrerId, RefereeId, OrderId, RedemptionStatus, Discount, RefereeReward,
-            rewards, QualifyingOrderId, OrderAmount, ReversalReason, CreatedAt.AsUtc(), QualifiedAt?.AsUtc(), ReversedAt?.AsUtc());
+            rewards, QualifyingOrderId, OrderAmount, ReversalReason, CreatedAt.AsUtc(), QualifiedAt?.AsUtc(), ReversedAt?.AsUtc(), ClickId);
     }
 }

@@ -22,9 +22,9 @@ internal static class RedemptionEndpoints
             .WithName(nameof(Redeem))
             .Refuses(Refusals.ValidationFailed, Refusals.CodeNotFound, Refusals.CodeDisabled, Refusals.CodeExpired, Refusals.CodeInactive,
                 Refusals.ProgramEnded, Refusals.ProgramNotStarted, Refusals.CurrencyMismatch, Refusals.OrderRequired,
-                Refusals.OrderBelowMinimum, Refusals.SelfReferral, Refusals.NotNewCustomer, Refusals.CustomerLimitReached,
-                Refusals.CodeExhausted, Refusals.ReferrerCapReached, Refusals.AlreadyRedeemed, Refusals.AlreadyReferred,
-                Refusals.IdempotencyKeyReused)
+                Refusals.OrderBelowMinimum, Refusals.SelfReferral, Refusals.NotNewCustomer, Refusals.ClickNotFound,
+                Refusals.CustomerLimitReached, Refusals.CodeExhausted, Refusals.ReferrerCapReached, Refusals.AlreadyRedeemed,
+                Refusals.AlreadyReferred, Refusals.IdempotencyKeyReused)
             .WithSummary("Redeem a code of any kind. Referral: pending rewards for the referrer and, unless the friend gets a "
                 + "first-order discount, the friend. Promo: the offer at once (a discount, or credit posted to the customer). "
                 + "Partner: the offer, and a pending commission for the code's owner. A percentage discount or commission is "

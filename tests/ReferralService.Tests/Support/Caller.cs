@@ -15,6 +15,8 @@ internal sealed class Caller(HttpClient http) : IDisposable
 
     public BatchesClient Batches { get; } = new(http);
 
+    public AttributionClient Attribution { get; } = new(http);
+
     public InvitesClient Invites { get; } = new(http);
 
     public void Dispose() => http.Dispose();

@@ -21,12 +21,12 @@ internal sealed class RedemptionsClient(HttpClient http) : FeatureClient(http)
 /// <summary>A redemption request with every field; null fields are left out.</summary>
 internal sealed record Checkout(
     string Code, string CustomerId, string? OrderId = null, long? OrderAmount = null, string? Currency = null,
-    int? CustomerOrderCount = null);
+    int? CustomerOrderCount = null, Guid? ClickId = null);
 
 internal sealed record Redemption(
     Guid Id, Guid ProgramId, string Code, string Kind, string? ReferrerId, string RefereeId, string? OrderId, string Status,
     long Discount, long Credit, IReadOnlyList<Reward> Rewards, string? QualifyingOrderId, long? OrderAmount, string? ReversalReason,
-    DateTimeOffset CreatedAt, DateTimeOffset? QualifiedAt, DateTimeOffset? ReversedAt);
+    DateTimeOffset CreatedAt, DateTimeOffset? QualifiedAt, DateTimeOffset? ReversedAt, Guid? ClickId);
 
 /// <summary>One side's reward: pending, posted, voided (reversed while pending) or reversed; shortfall is what a reversal could not claw back.</summary>
 internal sealed record Reward(string CustomerId, string Role, long Amount, string Currency, string Status, long? Shortfall);

@@ -1,6 +1,7 @@
 -- A stored idempotency outcome back as a redemption_row.
 -- PL/pgSQL so that its plan is cached for the session (see add_to_account.sql).
--- An outcome stored before 0007 (keys live 24 hours) has no kind or discount: it was a referral redemption.
+-- An outcome stored before 0007 (keys live 24 hours) has no kind or discount: it was a referral redemption; one stored
+-- before 0011 has no click_id, which reads as NULL (it had none).
 CREATE OR REPLACE FUNCTION redemption_from_json(p_outcome text)
 RETURNS redemption_row
 LANGUAGE plpgsql STABLE AS $$

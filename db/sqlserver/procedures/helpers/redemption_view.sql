@@ -10,6 +10,6 @@ RETURN
            CONVERT(datetime2(6), SWITCHOFFSET(r.created_at, '+00:00')) AS created_at,
            CONVERT(datetime2(6), SWITCHOFFSET(r.qualified_at, '+00:00')) AS qualified_at,
            CONVERT(datetime2(6), SWITCHOFFSET(r.reversed_at, '+00:00')) AS reversed_at,
-           r.kind, r.discount
+           r.kind, r.discount, r.click_id
     FROM dbo.redemptions r
     WHERE r.id = @id;

@@ -1,12 +1,14 @@
 -- A customer redeems a code of any kind (the PostgreSQL twin says what each kind gives). Refusals, in this order:
 -- code_not_found, code_disabled, code_expired, code_inactive (program paused), program_ended, program_not_started,
--- currency_mismatch, order_required, order_below_minimum, self_referral, not_new_customer, customer_limit_reached,
--- code_exhausted (or referrer_cap_reached), already_redeemed (promo, partner) or already_referred (referral).
+-- currency_mismatch, order_required, order_below_minimum, self_referral, not_new_customer, click_not_found (a
+-- @click_id that names no click of this code), customer_limit_reached, code_exhausted (or referrer_cap_reached),
+-- already_redeemed (promo, partner) or already_referred (referral). The redemption records its click: @click_id when
+-- given, else the click the customer claimed, when that claim is of this code (one primary-key seek).
 -- Locks, in order: the code row (only when a limit counts its uses: a referral code always, a promo or partner
 -- code with a per-code limit; any other code is only read, so a shared code is no hot row), the customer's
 -- customer_uses row (promo and partner), the redemption's natural key (the insert), then the customers' accounts
 -- by owner id. The parameters added for promo codes have defaults, so an instance of the release before can still
--- redeem referral codes while a deploy replaces instances one by one.
+-- redeem referral codes while a deploy replaces instances one by one (and so has @click_id, added by 0011).
 CREATE OR ALTER PROCEDURE dbo.redeem
     @id                    uniqueidentifier,
     @code                  nvarchar(32),
@@ -15,6 +17,7 @@ CREATE OR ALTER PROCEDURE dbo.redeem
     @order_amount          bigint = NULL,
     @currency              char(3) = NULL,
     @customer_order_count  int = NULL,
+    @click_id              uniqueidentifier = NULL,
     @caller_id             nvarchar(200),
     @idempotency_key       nvarchar(255),
     @request_hash          char(64)
@@ -31,7 +34,8 @@ BEGIN
             @starts_at datetimeoffset(6), @ends_at datetimeoffset(6), @per_code int, @per_customer int, @new_only bit;
     DECLARE @status varchar(40), @limit int, @cap int, @claimed bit = 0, @used bit = 0, @attempt int = 0,
             @inserted bit = 0, @discount bigint, @referrer_amount bigint, @referee_amount bigint,
-            @owner_account bigint, @customer_account bigint, @available bigint, @ignored bigint, @count int;
+            @owner_account bigint, @customer_account bigint, @available bigint, @ignored bigint, @count int,
+            @redemption_click uniqueidentifier = @click_id;
     DECLARE @posted TABLE (available bigint NOT NULL);
     DECLARE @now datetimeoffset(6) = SYSUTCDATETIME();
     -- The redemption_row being answered (PG: v_result).
@@ -80,6 +84,8 @@ BEGIN
             WHEN @customer_id = @owner COLLATE Latin1_General_100_BIN2 THEN 'self_referral'
             WHEN @new_only = 1 AND (@customer_order_count > 0 OR EXISTS (
                      SELECT 1 FROM dbo.ordering_customers o WHERE o.customer_id = @customer_id)) THEN 'not_new_customer'
+            WHEN @click_id IS NOT NULL AND NOT EXISTS (
+                     SELECT 1 FROM dbo.clicks k WHERE k.id = @click_id AND k.code = @code) THEN 'click_not_found'
         END;
         IF @status IS NOT NULL
         BEGIN
@@ -175,16 +181,23 @@ BEGIN
             END;
         END;
 
+        -- Without a @click_id, the click the customer claimed, if that claim is of this code.
+        IF @redemption_click IS NULL
+            SELECT @redemption_click = a.click_id
+            FROM dbo.attribution_claims a
+            WHERE a.customer_id = @customer_id AND a.code = @code;
+
         -- The natural key is the last word: one redemption per friend and referral program (redemptions_referee_uq),
         -- one use of a promo or partner code per order (redemptions_order_uq). Insert first, a duplicate of that key
         -- means "exists", as PostgreSQL's ON CONFLICT; any other duplicate (an id) is an error.
         SET XACT_ABORT OFF;
         BEGIN TRY
             INSERT INTO dbo.redemptions (id, program_id, code, referrer_id, referee_id, order_id, status, currency,
-                                         referrer_reward, referee_reward, order_amount, created_at, kind, discount)
+                                         referrer_reward, referee_reward, order_amount, created_at, kind, discount,
+                                         click_id)
             VALUES (@id, @program_id, @code, @owner, @customer_id, @order_id,
                     CASE WHEN @kind = 'promo' THEN 'redeemed' ELSE 'pending' END, @program_currency,
-                    @referrer_amount, @referee_amount, @order_amount, @now, @kind, @discount);
+                    @referrer_amount, @referee_amount, @order_amount, @now, @kind, @discount, @redemption_click);
             SET @inserted = 1;
         END TRY
         BEGIN CATCH
