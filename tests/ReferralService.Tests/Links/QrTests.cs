@@ -153,7 +153,9 @@ internal sealed class QrTests
     {
         var reader = new BarcodeReaderGeneric
         {
-            Options = new DecodingOptions { PossibleFormats = [BarcodeFormat.QR_CODE], TryHarder = true },
+            // A drawn code, not a photo: PureBarcode reads its modules off the grid. The photo detector failed now and then
+            // on random codes (2 of 8 suite runs); with PureBarcode none failed in 15 runs of these tests.
+            Options = new DecodingOptions { PossibleFormats = [BarcodeFormat.QR_CODE], PureBarcode = true },
         };
         return reader.Decode(new RGBLuminanceSource(image.Data, image.Width, image.Height, RGBLuminanceSource.BitmapFormat.RGBA32))?.Text;
     }

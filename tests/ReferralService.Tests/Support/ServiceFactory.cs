@@ -1,11 +1,27 @@
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.Hosting;
 
 namespace ReferralService.Tests.Support;
 
 /// <summary>The service in-process, on the test database, with the test signing key.</summary>
 internal sealed class ServiceFactory(TestDatabase database, string? connectionString = null) : WebApplicationFactory<Program>
 {
+    private static readonly Lock HostCreation = new();
+
+    /// <summary>
+    /// One host built and started at a time: a minimal-API host is caught while Program.Main builds it, through a
+    /// listener every factory in the process hears, so two factories starting at once could each take the other's host
+    /// (a test then ran against another instance's settings, e.g. a misconfigured one meant to fail at start).
+    /// </summary>
+    protected override IHost CreateHost(IHostBuilder builder)
+    {
+        lock (HostCreation)
+        {
+            return base.CreateHost(builder);
+        }
+    }
+
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseEnvironment("Testing");
