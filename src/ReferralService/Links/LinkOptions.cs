@@ -36,7 +36,7 @@ internal sealed class LinkOptions
 
     /// <summary>Clicks waiting to be written; when full, new clicks are dropped (and counted), never waited for.</summary>
     [Range(1, 10_000_000)]
-    public int ClickQueueCapacity { get; set; } = 100_000;
+    public int ClickQueueCapacity { get; set; } = 20_000;
 
     /// <summary>Most clicks written by one insert; at most 4,000 keeps SQL Server's key locks under lock escalation.</summary>
     [Range(1, 4_000)]

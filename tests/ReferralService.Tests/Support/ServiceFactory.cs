@@ -11,8 +11,8 @@ internal sealed class ServiceFactory(TestDatabase database, string? connectionSt
 
     /// <summary>
     /// One host built and started at a time: a minimal-API host is caught while Program.Main builds it, through a
-    /// listener every factory in the process hears, so two factories starting at once could each take the other's host
-    /// (a test then ran against another instance's settings, e.g. a misconfigured one meant to fail at start).
+    /// diagnostic listener every factory in the process hears, and parallel start-ups are a known source of crossed or
+    /// failed hosts in test suites. A precaution: the start-up failures seen here were a different race (StartupFailure).
     /// </summary>
     protected override IHost CreateHost(IHostBuilder builder)
     {
