@@ -57,10 +57,12 @@ internal static class RateLimits
         {
             options.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
             options.OnRejected = (context, _) =>
-                context.HttpContext.GetEndpoint()?.Metadata.GetMetadata<HtmlRefusalPages>() is { } pages
-                    ? new ValueTask(pages.WriteTooManyRequestsAsync(context.HttpContext,
-                        context.Lease.TryGetMetadata(MetadataName.RetryAfter, out var retryAfter) ? retryAfter : null))
-                    : new ValueTask(Refusal(context.HttpContext, context.Lease).ExecuteAsync(context.HttpContext));
+            {
+                SetRetryAfter(context.HttpContext, context.Lease);
+                return context.HttpContext.GetEndpoint()?.Metadata.GetMetadata<HtmlRefusalPages>() is { } pages
+                    ? new ValueTask(pages.WriteTooManyRequestsAsync(context.HttpContext))
+                    : new ValueTask(Problems.For(Refusals.RateLimited).ExecuteAsync(context.HttpContext));
+            };
             options.AddPolicy(CodeValidation, http =>
             {
                 var limit = http.RequestServices.GetRequiredService<IOptions<RateLimitOptions>>().Value.CodeValidationsPerMinute;
@@ -118,13 +120,19 @@ internal static class RateLimits
     /// <summary>429 rate_limited, with Retry-After when the limiter knows when a permit comes back.</summary>
     private static ProblemHttpResult Refusal(HttpContext http, RateLimitLease lease)
     {
+        SetRetryAfter(http, lease);
+        return Problems.For(Refusals.RateLimited);
+    }
+
+    /// <summary>Retry-After (whole seconds) on a refusal, when the limiter knows when a permit comes back.</summary>
+    public static void SetRetryAfter(HttpContext http, RateLimitLease lease)
+    {
         if (lease.TryGetMetadata(MetadataName.RetryAfter, out var retryAfter))
         {
             http.Response.Headers.RetryAfter = ((int)Math.Ceiling(retryAfter.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
         }
-        return Problems.For(Refusals.RateLimited);
     }
 }
 
 /// <summary>An endpoint whose refusals are human pages (the share-link redirect): the rate limiter writes its 429 with this.</summary>
-internal sealed record HtmlRefusalPages(Func<HttpContext, TimeSpan?, Task> WriteTooManyRequestsAsync);
+internal sealed record HtmlRefusalPages(Func<HttpContext, Task> WriteTooManyRequestsAsync);

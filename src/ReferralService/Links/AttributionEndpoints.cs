@@ -29,7 +29,7 @@ internal static class AttributionEndpoints
     }
 
     private static async Task<Results<Ok<ClaimResponse>, ValidationProblem, ProblemHttpResult>> Claim(
-        ClaimRequest request, AttributionStore store, VisitorHashes visitors, IOptions<LinkOptions> options, HttpContext http,
+        ClaimRequest request, AttributionStore store, VisitorHashes visitors, IOptions<LinkOptions> options, TimeProvider time, HttpContext http,
         CancellationToken ct)
     {
         var customerId = http.User.FindFirst("sub")?.Value;
@@ -47,7 +47,7 @@ internal static class AttributionEndpoints
         }
         // Without the caller's address (a connection that is not TCP) no click matches, but an earlier claim still answers.
         var hashes = http.Connection.RemoteIpAddress is { } address
-            ? await visitors.HashesWithinClaimWindowAsync(address, DateTimeOffset.UtcNow, ct)
+            ? await visitors.HashesWithinClaimWindowAsync(address, time.GetUtcNow(), ct)
             : [];
         return ToResult(await store.ClaimByFingerprintAsync(
             customerId!, hashes, request.Platform!, MajorMinor(request.OsVersion), options.Value.ClaimWindowMinutes, ct));

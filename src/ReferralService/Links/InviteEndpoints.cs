@@ -53,13 +53,14 @@ internal static class InviteEndpoints
 
     private static async Task<Results<Ok<InviteResponse>, ValidationProblem, ProblemHttpResult>> GetInvite(
         string customerId, Guid programId, ProgramStore programs, CodeStore codes, InviteLinks links, LinkGenerator routes,
-        HttpContext http, CancellationToken ct)
+        TimeProvider time, HttpContext http, CancellationToken ct)
     {
         if (await programs.GetAsync(programId, ct) is not { Status: Outcomes.Ok, Row: { } program })
         {
             return Problems.NotFound();
         }
-        if (!IsLive(program))
+        var now = time.GetUtcNow().UtcDateTime;
+        if (!IsLive(program, now))
         {
             return Problems.For(Refusals.CodeInactive);
         }
@@ -81,7 +82,7 @@ internal static class InviteEndpoints
                 code = row.Code;
                 break;
             case ProgramKinds.Partner:
-                if (await NewestVanityCodeAsync(codes, programId, customerId, ct) is not { } vanity)
+                if (await NewestVanityCodeAsync(codes, programId, customerId, now, ct) is not { } vanity)
                 {
                     return Problems.NotFound();
                 }
@@ -130,14 +131,16 @@ internal static class InviteEndpoints
         return TypedResults.File(image.Content, image.ContentType, entityTag: new EntityTagHeaderValue(image.ETag));
     }
 
-    /// <summary>Whether the program's codes work now: active, and within startsAt/endsAt where it has them.</summary>
-    private static bool IsLive(ProgramRow program) =>
-        program.ProgramStatus == "active" && !(program.EndsAt is { } ends && ends.AsUtc() <= DateTime.UtcNow);
+    /// <summary>
+    /// Whether the program's codes may be shared now: active and not past endsAt. A program that has not started yet may
+    /// be shared ahead of its launch (its redirect sends visitors to the landing page until then).
+    /// </summary>
+    private static bool IsLive(ProgramRow program, DateTime now) =>
+        program.ProgramStatus == "active" && !(program.EndsAt is { } ends && ends.AsUtc() <= now);
 
     /// <summary>A partner's code for the program: their newest active, unexpired vanity code, if they have one.</summary>
-    private static async Task<string?> NewestVanityCodeAsync(CodeStore codes, Guid programId, string ownerId, CancellationToken ct)
+    private static async Task<string?> NewestVanityCodeAsync(CodeStore codes, Guid programId, string ownerId, DateTime now, CancellationToken ct)
     {
-        var now = DateTime.UtcNow;
         var rows = await codes.ListAsync(programId, new CodeFilter(ownerId, null, "active"), null, 1000, ct);
         return rows.Where(r => r.Status == Outcomes.Ok).Select(r => r.Row).OfType<CodeRow>()
             .Where(c => c.ExpiresAt is not { } expires || expires.AsUtc() > now)

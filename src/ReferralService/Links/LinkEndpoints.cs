@@ -51,15 +51,12 @@ internal static class LinkEndpoints
         {
             if (!lease.IsAcquired)
             {
-                if (lease.TryGetMetadata(System.Threading.RateLimiting.MetadataName.RetryAfter, out var retryAfter))
-                {
-                    http.Response.Headers.RetryAfter = ((int)Math.Ceiling(retryAfter.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
-                }
+                RateLimits.SetRetryAfter(http, lease);
                 return LinkPages.TooManyRequests();
             }
         }
-        var target = Inputs.IsCode(code) ? await targets.FindAsync(Inputs.NormalizeCode(code), ct) : null;
-        if (target is null)
+        var normalized = Inputs.IsCode(code) ? Inputs.NormalizeCode(code) : null;
+        if (normalized is null || await targets.FindAsync(normalized, ct) is not { } target)
         {
             failedLookups.CountFailure(caller);
             return LinkPages.NotFound();
@@ -75,7 +72,6 @@ internal static class LinkEndpoints
             return TypedResults.Redirect(landing);
         }
 
-        var normalized = Inputs.NormalizeCode(code);
         var agent = agents.Classify(http.Request.Headers.UserAgent);
         Guid? clickId = null;
         if (!agent.IsBot)

@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text;
 using Microsoft.AspNetCore.Http.HttpResults;
 
@@ -25,14 +24,10 @@ internal static class LinkPages
     public static ContentHttpResult TooManyRequests() => Page(StatusCodes.Status429TooManyRequests, "Too many requests",
         "Too many links were opened from your network in a short time. Please wait a minute and try again.");
 
-    /// <summary>The 429 page written straight to a response (from the rate limiter's rejection), with Retry-After when known.</summary>
-    public static async Task WriteTooManyRequestsAsync(HttpContext http, TimeSpan? retryAfter)
+    /// <summary>The 429 page written straight to a response (from the rate limiter's rejection, which sets Retry-After).</summary>
+    public static async Task WriteTooManyRequestsAsync(HttpContext http)
     {
         NoStore(http);
-        if (retryAfter is { } wait)
-        {
-            http.Response.Headers.RetryAfter = ((int)Math.Ceiling(wait.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
-        }
         await TooManyRequests().ExecuteAsync(http).ConfigureAwait(false);
     }
 

@@ -31,14 +31,14 @@ internal static class StatsEndpoints
     }
 
     private static async Task<Results<Ok<StatsResponse>, ValidationProblem, ProblemHttpResult>> GetCodeStats(
-        string code, string? from, string? to, StatsStore store, HttpContext http, CancellationToken ct)
+        string code, string? from, string? to, StatsStore store, TimeProvider time, HttpContext http, CancellationToken ct)
     {
         // A code that breaks the code rule cannot exist.
         if (!Inputs.IsCode(code))
         {
             return Problems.For(Refusals.CodeNotFound);
         }
-        var (start, end, problem) = Period(from, to);
+        var (start, end, problem) = Period(from, to, time.GetUtcNow());
         if (problem is not null)
         {
             return problem;
@@ -56,9 +56,9 @@ internal static class StatsEndpoints
     }
 
     private static async Task<Results<Ok<StatsResponse>, ValidationProblem, ProblemHttpResult>> GetProgramStats(
-        Guid programId, string? from, string? to, StatsStore store, CancellationToken ct)
+        Guid programId, string? from, string? to, StatsStore store, TimeProvider time, CancellationToken ct)
     {
-        var (start, end, problem) = Period(from, to);
+        var (start, end, problem) = Period(from, to, time.GetUtcNow());
         if (problem is not null)
         {
             return problem;
@@ -70,8 +70,8 @@ internal static class StatsEndpoints
         };
     }
 
-    /// <summary>The period asked for, or the problem with it.</summary>
-    internal static (DateTimeOffset From, DateTimeOffset To, ValidationProblem? Problem) Period(string? from, string? to)
+    /// <summary>The period asked for (to defaults to now), or the problem with it.</summary>
+    internal static (DateTimeOffset From, DateTimeOffset To, ValidationProblem? Problem) Period(string? from, string? to, DateTimeOffset now)
     {
         DateTimeOffset start = default, end = default;
         if (to is not null && !TryParseInstant(to, out end))
@@ -82,7 +82,7 @@ internal static class StatsEndpoints
         {
             return (default, default, Problems.Invalid(nameof(from), InstantConverter.Rule));
         }
-        end = to is null ? DateTimeOffset.UtcNow : end;
+        end = to is null ? now : end;
         start = from is null ? end - DefaultPeriod : start;
         if (end <= start)
         {
