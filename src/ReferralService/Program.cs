@@ -12,6 +12,7 @@ using ReferralService.Reports;
 
 var builder = WebApplication.CreateBuilder(args);
 
+builder.Services.AddReferralClock();
 builder.Services.AddReferralData();
 builder.Services.AddReferralAuth();
 builder.Services.AddReferralProblemDetails();

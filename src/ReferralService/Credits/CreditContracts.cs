@@ -23,7 +23,7 @@ internal sealed record SpendResponse(
     Guid Id, string CustomerId, string OrderId, long Amount, string Currency, string Status, long BalanceAfter,
     DateTime CreatedAt, DateTime? ReversedAt);
 
-internal sealed record BalanceRow(string Currency, long Available, long Pending, long Owed);
+internal sealed record BalanceRow(string Currency, long Available, long Pending, long Owed, DateTime? AvailableAt, long? Expiring, DateTime? ExpiresAt);
 
 internal sealed record TransactionRow(long Id, string Kind, string Phase, long Amount, string Currency, Guid? RedemptionId, Guid? SpendId, DateTime CreatedAt);
 

@@ -160,7 +160,8 @@ internal sealed record ProgramRow(
     string Kind, string? OfferType, int? OfferPercentOff, long? OfferMaxDiscount, long? OfferAmount, long? CommissionAmount,
     int? CommissionBasisPoints, long? CommissionMax, DateTime? StartsAt, DateTime? EndsAt, int? MaxRedemptionsPerCode,
     int? MaxRedemptionsPerCustomer, bool NewCustomersOnly, string? LandingUrl, string? IosAppStoreUrl, string? AndroidPackage,
-    string? DeepLinkTemplate, string? ShareTextTemplate)
+    string? DeepLinkTemplate, string? ShareTextTemplate,
+    int? HoldDays, int? QualifyWithinDays, int? CreditExpiryDays, long? Budget, long? Committed)
 {
     public ProgramResponse ToResponse()
     {

@@ -46,7 +46,8 @@ internal sealed record RedemptionRow(
     Guid Id, Guid ProgramId, string Code, string? ReferrerId, string RefereeId, string? OrderId,
     string RedemptionStatus, string Currency, long ReferrerReward, long RefereeReward, long? ReferrerShortfall,
     long? RefereeShortfall, string? QualifyingOrderId, long? OrderAmount, string? ReversalReason,
-    DateTime CreatedAt, DateTime? QualifiedAt, DateTime? ReversedAt, string Kind, long Discount, Guid? ClickId)
+    DateTime CreatedAt, DateTime? QualifiedAt, DateTime? ReversedAt, string Kind, long Discount, Guid? ClickId,
+    DateTime? QualifyBy, DateTime? AvailableAt, DateTime? ExpiredAt)
 {
     public RedemptionResponse ToResponse()
     {

@@ -68,6 +68,23 @@ internal sealed class TestDatabase : IAsyncDisposable
         return await connection.ExecuteScalarAsync<T>(IsPostgres ? postgres : sqlServer, parameters) ?? throw new InvalidOperationException("no value");
     }
 
+    /// <summary>
+    /// A new, empty database on this run's server, for tests that must not share data with the others (a moved
+    /// clock makes every due item in its database due: Support/TimeTravel). Answers its connection string.
+    /// </summary>
+    public async Task<string> CreateDatabaseAsync(string name)
+    {
+        if (!IsPostgres)
+        {
+            return CreatedIfMissing(new SqlConnectionStringBuilder(ConnectionString) { InitialCatalog = name }.ConnectionString);
+        }
+        await using (var connection = await OpenAsync())
+        {
+            await connection.ExecuteAsync($"CREATE DATABASE \"{name}\"");
+        }
+        return new NpgsqlConnectionStringBuilder(ConnectionString) { Database = name }.ConnectionString;
+    }
+
     public static async Task<TestDatabase> StartAsync()
     {
         var sqlServer = Environment.GetEnvironmentVariable("REFERRAL_TEST_SQLSERVER");

@@ -11,7 +11,8 @@ BEGIN
     SELECT a.currency,
            a.credits_posted - a.debits_posted AS available,
            a.credits_pending - a.debits_pending AS pending,
-           COALESCE(r.debits_posted - r.credits_posted, 0) AS owed
+           COALESCE(r.debits_posted - r.credits_posted, 0) AS owed,
+           CAST(NULL AS datetime2(6)) AS available_at, CAST(NULL AS bigint) AS expiring, CAST(NULL AS datetime2(6)) AS expires_at
     FROM dbo.accounts a
     LEFT JOIN dbo.accounts r ON r.kind = 'receivable' AND r.owner_id = a.owner_id AND r.currency = a.currency
     WHERE a.kind = 'customer' AND a.owner_id = @customer_id
