@@ -23,13 +23,17 @@ internal static class RedemptionEndpoints
             .Refuses(Refusals.ValidationFailed, Refusals.CodeNotFound, Refusals.CodeDisabled, Refusals.CodeExpired, Refusals.CodeInactive,
                 Refusals.ProgramEnded, Refusals.ProgramNotStarted, Refusals.CurrencyMismatch, Refusals.OrderRequired,
                 Refusals.OrderBelowMinimum, Refusals.SelfReferral, Refusals.NotNewCustomer, Refusals.ClickNotFound,
-                Refusals.CustomerLimitReached, Refusals.CodeExhausted, Refusals.ReferrerCapReached, Refusals.AlreadyRedeemed,
-                Refusals.AlreadyReferred, Refusals.IdempotencyKeyReused)
+                Refusals.CustomerLimitReached, Refusals.CodeExhausted, Refusals.ReferrerCapReached, Refusals.BudgetExhausted,
+                Refusals.AlreadyRedeemed, Refusals.AlreadyReferred, Refusals.IdempotencyKeyReused)
             .WithSummary("Redeem a code of any kind. Referral: pending rewards for the referrer and, unless the friend gets a "
                 + "first-order discount, the friend. Promo: the offer at once (a discount, or credit posted to the customer). "
                 + "Partner: the offer, and a pending commission for the code's owner. A percentage discount or commission is "
                 + "floor(orderAmount x basisPoints / 10000), capped by its maximum, then by orderAmount; a fixed discount is "
-                + "min(amountOff, orderAmount); a fixed commission is paid as set.");
+                + "min(amountOff, orderAmount); a fixed commission is paid as set.")
+            .WithDescription("Where the program has qualifyWithinDays, a pending redemption answers qualifyBy (created + that many "
+                + "days); not qualified by then it expires. Where the program has a budget, the redemption commits everything it "
+                + "gives (referrer reward or commission, the friend's credit, the discount) against it, and is refused with "
+                + "budget_exhausted when that would take the program past its budget; a reversal or expiry releases it.");
         group.MapPost("/{redemptionId:guid}/qualify", Qualify).RequireAuthorization(Policies.Merchant).AcceptsIdempotencyKey()
             .WithName(nameof(Qualify))
             .Refuses(Refusals.ValidationFailed, Refusals.NotFound, Refusals.InvalidState, Refusals.OrderBelowMinimum, Refusals.IdempotencyKeyReused).WithSummary("Report the qualifying order: posts the pending rewards, commission and credit. A promo redemption is complete when made (invalid_state).");
@@ -42,9 +46,10 @@ internal static class RedemptionEndpoints
     }
 
     private static async Task<Results<Created<RedemptionResponse>, ProblemHttpResult>> Redeem(
-        RedeemRequest request, RedemptionStore store, HttpContext http, CancellationToken ct)
+        RedeemRequest request, RedemptionStore store, TimeProvider time, HttpContext http, CancellationToken ct)
     {
-        var outcome = await store.RedeemAsync(store.NewId(), request, Idempotency.For(http, nameof(Redeem), "", request), ct);
+        var outcome = await store.RedeemAsync(
+            store.NewId(), request, time.GetUtcNow(), Idempotency.For(http, nameof(Redeem), "", request), ct);
         return outcome switch
         {
             { Status: Outcomes.Ok, Row: { } row } => TypedResults.Created($"/v1/redemptions/{row.Id}", row.ToResponse()),

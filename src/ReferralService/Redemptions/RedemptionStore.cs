@@ -6,7 +6,7 @@ namespace ReferralService.Redemptions;
 [Procedure("redeem", ProcedureKind.Write)]
 internal sealed record RedeemCall(
     Guid Id, string Code, string CustomerId, string? OrderId, long? OrderAmount, string? Currency, int? CustomerOrderCount,
-    Guid? ClickId, Idempotency Idempotency)
+    Guid? ClickId, DateTimeOffset Now, Idempotency Idempotency)
     : IProcedureCall<Outcome<RedemptionRow>>;
 
 [Procedure("qualify_redemption", ProcedureKind.Write)]
@@ -23,10 +23,11 @@ internal sealed class RedemptionStore(Db db)
 {
     public Guid NewId() => db.NewId();
 
-    public Task<Outcome<RedemptionRow>> RedeemAsync(Guid id, RedeemRequest r, Idempotency idempotency, CancellationToken ct) =>
+    public Task<Outcome<RedemptionRow>> RedeemAsync(
+        Guid id, RedeemRequest r, DateTimeOffset now, Idempotency idempotency, CancellationToken ct) =>
         db.QuerySingleAsync(new RedeemCall(
             Id: id, Code: Inputs.NormalizeCode(r.Code), CustomerId: r.CustomerId, OrderId: r.OrderId, OrderAmount: r.OrderAmount,
-            Currency: r.Currency, CustomerOrderCount: r.CustomerOrderCount, ClickId: r.ClickId, Idempotency: idempotency), ct);
+            Currency: r.Currency, CustomerOrderCount: r.CustomerOrderCount, ClickId: r.ClickId, Now: now, Idempotency: idempotency), ct);
 
     public Task<Outcome<RedemptionRow>> QualifyAsync(Guid id, QualifyRequest r, Idempotency idempotency, CancellationToken ct) =>
         db.QuerySingleAsync(new QualifyRedemptionCall(Id: id, OrderId: r.OrderId, OrderAmount: r.OrderAmount, Idempotency: idempotency), ct);
