@@ -36,11 +36,22 @@ internal static class RedemptionEndpoints
                 + "budget_exhausted when that would take the program past its budget; a reversal or expiry releases it.");
         group.MapPost("/{redemptionId:guid}/qualify", Qualify).RequireAuthorization(Policies.Merchant).AcceptsIdempotencyKey()
             .WithName(nameof(Qualify))
-            .Refuses(Refusals.ValidationFailed, Refusals.NotFound, Refusals.InvalidState, Refusals.OrderBelowMinimum, Refusals.IdempotencyKeyReused).WithSummary("Report the qualifying order: posts the pending rewards, commission and credit. A promo redemption is complete when made (invalid_state).");
+            .Refuses(Refusals.ValidationFailed, Refusals.NotFound, Refusals.InvalidState, Refusals.QualificationWindowClosed,
+                Refusals.OrderBelowMinimum, Refusals.IdempotencyKeyReused)
+            .WithSummary("Report the qualifying order: posts the pending rewards, commission and credit. A promo redemption is complete when made (invalid_state).")
+            .WithDescription("Where the program has holdDays, the redemption is held instead: its rewards stay pending (the balance "
+                + "shows them with availableAt) until availableAt, qualified + holdDays, when the job runner posts them. Where it has "
+                + "qualifyWithinDays, an order at or after qualifyBy is refused with qualification_window_closed, whether or not the "
+                + "redemption has expired yet. Where it has creditExpiryDays, each posted reward is a credit lot that expires that "
+                + "many days after it posts. The same order again answers the redemption as it stands.");
         group.MapPost("/{redemptionId:guid}/reverse", ReverseRedemption).RequireAuthorization(Policies.Merchant).AcceptsIdempotencyKey()
             .WithName(nameof(ReverseRedemption))
             .Refuses(Refusals.ValidationFailed, Refusals.NotFound, Refusals.InvalidState, Refusals.IdempotencyKeyReused)
-            .WithSummary("Order cancelled, refund or fraud: gives the code's use back, voids pending rewards or reverses posted ones; spent credit is clawed back as far as the balance allows.");
+            .WithSummary("Order cancelled, refund or fraud: gives the code's use back, voids pending rewards or reverses posted ones; spent credit is clawed back as far as the balance allows.")
+            .WithDescription("Held rewards (during a hold) are voided, as pending ones are. A posted reward is taken back from its "
+                + "own credit lot first, then from the customer's other credit; credit that has expired is not available for it. "
+                + "What the redemption committed of the program's budget is released. An expired redemption has nothing left to "
+                + "reverse (invalid_state).");
         group.MapGet("/{redemptionId:guid}", GetRedemption).RequireAuthorization(Policies.Staff)
             .WithName(nameof(GetRedemption)).Refuses(Refusals.NotFound).WithSummary("Read a redemption.");
     }
@@ -58,17 +69,18 @@ internal static class RedemptionEndpoints
     }
 
     private static async Task<Results<Ok<RedemptionResponse>, ProblemHttpResult>> Qualify(
-        Guid redemptionId, QualifyRequest request, RedemptionStore store, HttpContext http, CancellationToken ct)
+        Guid redemptionId, QualifyRequest request, RedemptionStore store, TimeProvider time, HttpContext http, CancellationToken ct)
     {
         var idempotency = Idempotency.For(http, nameof(Qualify), redemptionId.ToString(), request);
-        return ToResult(await store.QualifyAsync(redemptionId, request, idempotency, ct));
+        return ToResult(await store.QualifyAsync(redemptionId, request, time.GetUtcNow(), idempotency, ct));
     }
 
     private static async Task<Results<Ok<RedemptionResponse>, ProblemHttpResult>> ReverseRedemption(
-        Guid redemptionId, ReverseRedemptionRequest request, RedemptionStore store, HttpContext http, CancellationToken ct)
+        Guid redemptionId, ReverseRedemptionRequest request, RedemptionStore store, TimeProvider time, HttpContext http,
+        CancellationToken ct)
     {
         var idempotency = Idempotency.For(http, nameof(ReverseRedemption), redemptionId.ToString(), request);
-        return ToResult(await store.ReverseAsync(redemptionId, request, idempotency, ct));
+        return ToResult(await store.ReverseAsync(redemptionId, request, time.GetUtcNow(), idempotency, ct));
     }
 
     private static async Task<Results<Ok<RedemptionResponse>, ProblemHttpResult>> GetRedemption(

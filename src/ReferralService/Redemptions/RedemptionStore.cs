@@ -10,11 +10,12 @@ internal sealed record RedeemCall(
     : IProcedureCall<Outcome<RedemptionRow>>;
 
 [Procedure("qualify_redemption", ProcedureKind.Write)]
-internal sealed record QualifyRedemptionCall(Guid Id, string OrderId, long OrderAmount, Idempotency Idempotency)
+internal sealed record QualifyRedemptionCall(Guid Id, string OrderId, long OrderAmount, DateTimeOffset Now, Idempotency Idempotency)
     : IProcedureCall<Outcome<RedemptionRow>>;
 
 [Procedure("reverse_redemption", ProcedureKind.Write)]
-internal sealed record ReverseRedemptionCall(Guid Id, string Reason, Idempotency Idempotency) : IProcedureCall<Outcome<RedemptionRow>>;
+internal sealed record ReverseRedemptionCall(Guid Id, string Reason, DateTimeOffset Now, Idempotency Idempotency)
+    : IProcedureCall<Outcome<RedemptionRow>>;
 
 [Procedure("get_redemption", ProcedureKind.Lookup)]
 internal sealed record GetRedemptionCall(Guid Id) : IProcedureCall<Outcome<RedemptionRow>>;
@@ -29,11 +30,14 @@ internal sealed class RedemptionStore(Db db)
             Id: id, Code: Inputs.NormalizeCode(r.Code), CustomerId: r.CustomerId, OrderId: r.OrderId, OrderAmount: r.OrderAmount,
             Currency: r.Currency, CustomerOrderCount: r.CustomerOrderCount, ClickId: r.ClickId, Now: now, Idempotency: idempotency), ct);
 
-    public Task<Outcome<RedemptionRow>> QualifyAsync(Guid id, QualifyRequest r, Idempotency idempotency, CancellationToken ct) =>
-        db.QuerySingleAsync(new QualifyRedemptionCall(Id: id, OrderId: r.OrderId, OrderAmount: r.OrderAmount, Idempotency: idempotency), ct);
+    public Task<Outcome<RedemptionRow>> QualifyAsync(
+        Guid id, QualifyRequest r, DateTimeOffset now, Idempotency idempotency, CancellationToken ct) =>
+        db.QuerySingleAsync(new QualifyRedemptionCall(
+            Id: id, OrderId: r.OrderId, OrderAmount: r.OrderAmount, Now: now, Idempotency: idempotency), ct);
 
-    public Task<Outcome<RedemptionRow>> ReverseAsync(Guid id, ReverseRedemptionRequest r, Idempotency idempotency, CancellationToken ct) =>
-        db.QuerySingleAsync(new ReverseRedemptionCall(Id: id, Reason: r.Reason, Idempotency: idempotency), ct);
+    public Task<Outcome<RedemptionRow>> ReverseAsync(
+        Guid id, ReverseRedemptionRequest r, DateTimeOffset now, Idempotency idempotency, CancellationToken ct) =>
+        db.QuerySingleAsync(new ReverseRedemptionCall(Id: id, Reason: r.Reason, Now: now, Idempotency: idempotency), ct);
 
     public Task<Outcome<RedemptionRow>> GetAsync(Guid id, CancellationToken ct) => db.QuerySingleAsync(new GetRedemptionCall(Id: id), ct);
 }
