@@ -39,7 +39,7 @@ BEGIN
                                spend_id, created_at)
         VALUES (system_account('spent', '', v_spend.currency), v_account, v_account, v_spend.amount, v_spend.currency,
                 'posted', 'spend_reversal', p_id, now());
-        v_balance := settle_receivable(v_account, v_balance, NULL, p_id);
+        v_balance := settle_receivable(v_account, v_balance, NULL, p_id, now());
         UPDATE spends s SET status = 'reversed', reversed_at = now() WHERE s.id = p_id;
 
         v_result := spend_view(p_id);
