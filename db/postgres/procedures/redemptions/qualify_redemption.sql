@@ -68,7 +68,7 @@ BEGIN
                                    pending_id, kind, redemption_id, created_at)
             VALUES (v_leg.debit_account_id, v_leg.credit_account_id, v_leg.customer_account_id, v_leg.amount,
                     v_leg.currency, 'post', v_leg.id, v_leg.kind, p_id, now());
-            PERFORM settle_receivable(v_leg.credit_account_id, v_available, p_id, NULL);
+            PERFORM settle_receivable(v_leg.credit_account_id, v_available, p_id, NULL, now());
         END LOOP;
 
         INSERT INTO ordering_customers (customer_id, first_order_at)

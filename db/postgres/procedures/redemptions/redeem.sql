@@ -273,7 +273,7 @@ BEGIN
         WHERE leg.amount > 0;
         IF v_available IS NOT NULL THEN
             -- Posted credit first pays what its customer owes, if anything.
-            PERFORM settle_receivable(v_customer_account, v_available, p_id, NULL);
+            PERFORM settle_receivable(v_customer_account, v_available, p_id, NULL, now());
         END IF;
     END work;
 
