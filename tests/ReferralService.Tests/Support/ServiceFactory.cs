@@ -41,8 +41,10 @@ internal sealed class ServiceFactory(TestDatabase database, string? connectionSt
         builder.UseSetting("Authentication:Schemes:Bearer:SigningKeys:0:Value", Convert.ToBase64String(Tokens.Key));
         builder.UseSetting("RateLimits:CodeValidationsPerMinute", "1000000");
         builder.UseSetting("RateLimits:FailedCodeLookupsPerMinute", "1000000");
-        // The purge keeps its 24 h retention but runs every second, so a test can watch it work.
+        // The purge keeps its 24 h retention but runs every second, so a test can watch it work. The runner's other
+        // kinds run at start and then hourly: a test drives due work through POST /v1/jobs/run, never by waiting.
         builder.UseSetting("Idempotency:PurgeIntervalSeconds", "1");
+        builder.UseSetting("Jobs:IntervalSeconds", "3600");
         // An instance generates the batches posted to it and those it finds at start-up, and does not scan again
         // during a run: a test decides which instance resumes a batch (Batches/BatchResumeTests).
         builder.UseSetting("Batches:ScanIntervalSeconds", "3600");

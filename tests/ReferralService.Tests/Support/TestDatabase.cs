@@ -48,9 +48,12 @@ internal sealed class TestDatabase : IAsyncDisposable
     public string? ClusterDirectory => clusterDirectory;
 
     /// <summary>A connection to the run's database, opened (for tests that read or tamper with it directly).</summary>
-    public async Task<DbConnection> OpenAsync()
+    public Task<DbConnection> OpenAsync() => OpenAsync(ConnectionString);
+
+    /// <summary>A connection to another database on this run's server (one of <see cref="CreateDatabaseAsync"/>), opened.</summary>
+    public async Task<DbConnection> OpenAsync(string connectionString)
     {
-        DbConnection connection = IsPostgres ? new NpgsqlConnection(ConnectionString) : new SqlConnection(ConnectionString);
+        DbConnection connection = IsPostgres ? new NpgsqlConnection(connectionString) : new SqlConnection(connectionString);
         await connection.OpenAsync();
         return connection;
     }
