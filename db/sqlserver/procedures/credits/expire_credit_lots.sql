@@ -28,9 +28,11 @@ BEGIN
         INSERT INTO @claimed (account_id)
         SELECT DISTINCT c.account_id
         FROM (
+            -- LOOP JOIN (which keeps the written join order): the due index drives, and only the accounts of the
+            -- lots taken are read, so locked; a scan of accounts would lock every account it passed.
             SELECT TOP (@batch_size) a.id AS account_id
             FROM dbo.credit_lots l
-            JOIN dbo.accounts a WITH (UPDLOCK, READPAST, ROWLOCK) ON a.id = l.account_id
+            INNER LOOP JOIN dbo.accounts a WITH (UPDLOCK, READPAST, ROWLOCK) ON a.id = l.account_id
             WHERE l.remaining > 0 AND l.expires_at IS NOT NULL AND l.expires_at <= @now
             ORDER BY l.expires_at
         ) AS c;
