@@ -272,8 +272,10 @@ BEGIN
              AS leg (account_id, amount, phase, kind)
         WHERE leg.amount > 0;
         IF v_available IS NOT NULL THEN
-            -- Posted credit first pays what its customer owes, if anything.
-            PERFORM settle_receivable(v_customer_account, v_available, p_id, NULL, now());
+            -- Posted credit is a lot (expiring when the program says so), and first pays what its customer owes.
+            PERFORM grant_lot(v_customer_account, v_referee_amount, v_code.program_id, p_id,
+                              p_now + make_interval(days => v_code.credit_expiry_days), p_now);
+            PERFORM settle_receivable(v_customer_account, v_available, p_id, NULL, p_now);
         END IF;
     END work;
 

@@ -39,7 +39,7 @@ BEGIN
     DECLARE @status varchar(40), @limit int, @cap int, @claimed bit = 0, @used bit = 0, @attempt int = 0,
             @inserted bit = 0, @discount bigint, @referrer_amount bigint, @referee_amount bigint,
             @owner_account bigint, @customer_account bigint, @available bigint, @ignored bigint, @count int,
-            @redemption_click uniqueidentifier = @click_id, @commit bigint = 0;
+            @redemption_click uniqueidentifier = @click_id, @commit bigint = 0, @lot_expires_at datetimeoffset(6);
     DECLARE @posted TABLE (available bigint NOT NULL);
     -- The redemption_row being answered (PG: v_result).
     DECLARE @result dbo.redemption_row;
@@ -282,9 +282,14 @@ BEGIN
              AS leg (account_id, amount, phase, kind)
         WHERE leg.amount > 0;
         IF @available IS NOT NULL
-            -- Posted credit first pays what its customer owes, if anything.
+        BEGIN
+            -- Posted credit is a lot (expiring when the program says so), and first pays what its customer owes.
+            SET @lot_expires_at = DATEADD(day, @credit_expiry_days, @now);
+            EXEC dbo.grant_lot @account_id = @customer_account, @amount = @referee_amount, @program_id = @program_id,
+                @redemption_id = @id, @expires_at = @lot_expires_at, @now = @now;
             EXEC dbo.settle_receivable @account_id = @customer_account, @available = @available, @redemption_id = @id,
                 @spend_id = NULL, @now = @now, @available_after = @ignored OUTPUT;
+        END;
 
         INSERT INTO @result SELECT * FROM dbo.redemption_view(@id);
 
