@@ -130,4 +130,20 @@ public sealed class TimeSettingsTests
         var read = await finance.Redemptions.GetRedemptionAsync(referred.Id).Ok();
         Assert.That(read.QualifyBy, Is.EqualTo(referred.QualifyBy));
     }
+
+    [Test]
+    public async Task Gift_credit_of_a_program_with_credit_expiry_expires_that_many_days_after_its_redemption()
+    {
+        using var admin = Api.Admin();
+        var promo = (await admin.Programs.CreateProgramAsync(NewProgram.Promo(Offer.Credit(700)) with { CreditExpiryDays = 30 }).Created()).Id;
+        var erin = Api.NewCustomerId("erin");
+        using var merchant = Api.Merchant();
+
+        var redeemed = await merchant.Redemptions.RedeemAsync(Scenario.Order(await Scenario.VanityCodeAsync(promo), erin, 1000)).Created();
+
+        using var finance = Api.Finance();
+        var balance = (await finance.Credits.GetBalanceAsync(erin).Ok()).Balances.Single();
+        Assert.That((balance.Available, balance.Expiring, balance.ExpiresAt),
+            Is.EqualTo((700L, (long?)700, (DateTimeOffset?)redeemed.CreatedAt.AddDays(30))));
+    }
 }
