@@ -45,11 +45,11 @@ public sealed class DeadlineTests
         await merchant.Redemptions.RedeemAsync(code, carol).RefusedAsync("referrer_cap_reached");
 
         travel.Clock.Advance(TimeSpan.FromDays(6));
-        Assert.That(await travel.RunJobsAsync(), Is.EqualTo((0, 0)), "not due yet");
+        Assert.That(await travel.RunRedemptionJobsAsync(), Is.EqualTo((0, 0)), "not due yet");
         travel.Clock.Advance(TimeSpan.FromDays(1));
         var expiredAround = travel.Clock.GetUtcNow();
-        Assert.That(await travel.RunJobsAsync(), Is.EqualTo((0, 1)));
-        Assert.That(await travel.RunJobsAsync(), Is.EqualTo((0, 0)), "each redemption expires once");
+        Assert.That(await travel.RunRedemptionJobsAsync(), Is.EqualTo((0, 1)));
+        Assert.That(await travel.RunRedemptionJobsAsync(), Is.EqualTo((0, 0)), "each redemption expires once");
 
         var expired = await travel.RedemptionAsync(redeemed.Id);
         Assert.That(expired.Status, Is.EqualTo("expired"));
@@ -79,7 +79,7 @@ public sealed class DeadlineTests
         Assert.That((await admin.Programs.GetProgramAsync(program).Ok()).Committed, Is.EqualTo(3000));
 
         travel.Clock.Advance(TimeSpan.FromDays(3));
-        Assert.That(await travel.RunJobsAsync(), Is.EqualTo((0, 1)));
+        Assert.That(await travel.RunRedemptionJobsAsync(), Is.EqualTo((0, 1)));
         Assert.That((await admin.Programs.GetProgramAsync(program).Ok()).Committed, Is.Zero);
         await merchant.Redemptions.RedeemAsync(code, Api.NewCustomerId("dave")).Created();
         Assert.That((await admin.Programs.GetProgramAsync(program).Ok()).Committed, Is.EqualTo(3000));
