@@ -45,11 +45,11 @@ public sealed class DeadlineTests
         await merchant.Redemptions.RedeemAsync(code, carol).RefusedAsync("referrer_cap_reached");
 
         travel.Clock.Advance(TimeSpan.FromDays(6));
-        Assert.That(await travel.RunJobsAsync(), Is.EqualTo((0, 0)), "not due yet");
+        Assert.That(await travel.RunRedemptionJobsAsync(), Is.EqualTo((0, 0)), "not due yet");
         travel.Clock.Advance(TimeSpan.FromDays(1));
         var expiredAround = travel.Clock.GetUtcNow();
-        Assert.That(await travel.RunJobsAsync(), Is.EqualTo((0, 1)));
-        Assert.That(await travel.RunJobsAsync(), Is.EqualTo((0, 0)), "each redemption expires once");
+        Assert.That(await travel.RunRedemptionJobsAsync(), Is.EqualTo((0, 1)));
+        Assert.That(await travel.RunRedemptionJobsAsync(), Is.EqualTo((0, 0)), "each redemption expires once");
 
         var expired = await travel.RedemptionAsync(redeemed.Id);
         Assert.That(expired.Status, Is.EqualTo("expired"));
@@ -79,10 +79,44 @@ public sealed class DeadlineTests
         Assert.That((await admin.Programs.GetProgramAsync(program).Ok()).Committed, Is.EqualTo(3000));
 
         travel.Clock.Advance(TimeSpan.FromDays(3));
-        Assert.That(await travel.RunJobsAsync(), Is.EqualTo((0, 1)));
+        Assert.That(await travel.RunRedemptionJobsAsync(), Is.EqualTo((0, 1)));
         Assert.That((await admin.Programs.GetProgramAsync(program).Ok()).Committed, Is.Zero);
         await merchant.Redemptions.RedeemAsync(code, Api.NewCustomerId("dave")).Created();
         Assert.That((await admin.Programs.GetProgramAsync(program).Ok()).Committed, Is.EqualTo(3000));
+        await travel.AssertLedgerSoundAsync();
+    }
+
+    [Test]
+    public async Task An_expired_partner_redemption_gives_the_customer_their_use_and_voids_the_commission()
+    {
+        await using var travel = await TimeTravel.StartAsync();
+        using var admin = travel.As(Tokens.Admin);
+        using var merchant = travel.As(Tokens.Merchant);
+        var partner = NewProgram.Partner(Offer.Credit(500), new Commission(Amount: 1500)) with
+        {
+            MaxRedemptionsPerCustomer = 1, QualifyWithinDays = 2, Budget = 10_000,
+        };
+        var program = (await admin.Programs.CreateProgramAsync(partner).Created()).Id;
+        var emily = Api.NewCustomerId("emily");
+        var code = (await admin.Codes.CreateCodeAsync(program, new NewCode(Scenario.NewVanityCode("EMILY-"), emily, null, null))
+            .Created()).Code;
+        var bob = Api.NewCustomerId("bob");
+        var first = await merchant.Redemptions.RedeemAsync(Scenario.Order(code, bob, 10_000)).Created();
+        await merchant.Redemptions.RedeemAsync(Scenario.Order(code, bob, 10_000)).RefusedAsync("customer_limit_reached");
+        Assert.That(Amounts(await travel.BalanceAsync(emily)), Is.EqualTo((0L, 1500L)));
+        Assert.That(Amounts(await travel.BalanceAsync(bob)), Is.EqualTo((0L, 500L)));
+
+        travel.Clock.Advance(TimeSpan.FromDays(2));
+        Assert.That(await travel.RunRedemptionJobsAsync(), Is.EqualTo((0, 1)));
+        var expired = await travel.RedemptionAsync(first.Id);
+        Assert.That(expired.Status, Is.EqualTo("expired"));
+        Assert.That(expired.Rewards.Select(r => (r.CustomerId, r.Status)), Is.EquivalentTo(new[] { (emily, "voided"), (bob, "voided") }));
+        Assert.That(Amounts(await travel.BalanceAsync(emily)), Is.EqualTo((0L, 0L)));
+        Assert.That(Amounts(await travel.BalanceAsync(bob)), Is.EqualTo((0L, 0L)));
+        Assert.That((await admin.Programs.GetProgramAsync(program).Ok()).Committed, Is.Zero);
+
+        var second = await merchant.Redemptions.RedeemAsync(Scenario.Order(code, bob, 10_000)).Created();
+        Assert.That(second.Status, Is.EqualTo("pending"));
         await travel.AssertLedgerSoundAsync();
     }
 }

@@ -38,13 +38,13 @@ public sealed class HoldTests
 
         // A day before the hold ends, nothing is due.
         travel.Clock.Advance(TimeSpan.FromDays(13));
-        Assert.That(await travel.RunJobsAsync(), Is.EqualTo((0, 0)));
+        Assert.That(await travel.RunRedemptionJobsAsync(), Is.EqualTo((0, 0)));
         Assert.That((await travel.RedemptionAsync(redeemed.Id)).Status, Is.EqualTo("held"));
         Assert.That((await travel.BalanceAsync(alice)).Available, Is.Zero);
 
         travel.Clock.Advance(TimeSpan.FromDays(1));
-        Assert.That(await travel.RunJobsAsync(), Is.EqualTo((1, 0)));
-        Assert.That(await travel.RunJobsAsync(), Is.EqualTo((0, 0)), "each held redemption posts once");
+        Assert.That(await travel.RunRedemptionJobsAsync(), Is.EqualTo((1, 0)));
+        Assert.That(await travel.RunRedemptionJobsAsync(), Is.EqualTo((0, 0)), "each held redemption posts once");
 
         var rewarded = await travel.RedemptionAsync(redeemed.Id);
         Assert.That(rewarded.Status, Is.EqualTo("rewarded"));
@@ -75,7 +75,7 @@ public sealed class HoldTests
         Assert.That(Amounts(await travel.BalanceAsync(bob)), Is.EqualTo((0L, 0L, (DateTimeOffset?)null)));
 
         travel.Clock.Advance(TimeSpan.FromDays(5));
-        Assert.That(await travel.RunJobsAsync(), Is.EqualTo((0, 0)));
+        Assert.That(await travel.RunRedemptionJobsAsync(), Is.EqualTo((0, 0)));
         Assert.That((await travel.RedemptionAsync(redeemed.Id)).Status, Is.EqualTo("reversed"));
         Assert.That(Amounts(await travel.BalanceAsync(alice)), Is.EqualTo((0L, 0L, (DateTimeOffset?)null)));
         await merchant.Redemptions.ReverseAsync(redeemed.Id, "again").RefusedAsync("invalid_state");
@@ -94,7 +94,7 @@ public sealed class HoldTests
         // The runner was off for a day after the hold ended: the credit still gets its 30 days from when it posted.
         travel.Clock.Advance(TimeSpan.FromDays(3));
         var postedAt = travel.Clock.GetUtcNow();
-        Assert.That(await travel.RunJobsAsync(), Is.EqualTo((1, 0)));
+        Assert.That(await travel.RunRedemptionJobsAsync(), Is.EqualTo((1, 0)));
         var balance = await travel.BalanceAsync(alice);
         Assert.That((balance.Available, balance.Expiring), Is.EqualTo((2000L, (long?)2000L)));
         Assert.That(balance.ExpiresAt, Is.EqualTo(postedAt.AddDays(30)).Within(TimeSpan.FromMinutes(1)));

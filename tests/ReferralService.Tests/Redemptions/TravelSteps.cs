@@ -1,5 +1,4 @@
 using System.Net;
-using Npgsql;
 using ReferralService.Tests.Support;
 
 namespace ReferralService.Tests.Redemptions;
@@ -32,22 +31,11 @@ internal static class TravelSteps
         return await finance.Redemptions.GetRedemptionAsync(redemptionId).Ok();
     }
 
-    /// <summary>One pass of the redemption jobs at the travelled clock's now: (held redemptions posted, redemptions expired).</summary>
-    public static async Task<(int Posted, int Expired)> RunJobsAsync(this TimeTravel travel)
+    /// <summary>One pass of the job runner (POST /v1/jobs/run) at the travelled clock's now: (held redemptions posted, redemptions expired).</summary>
+    public static async Task<(int Posted, int Expired)> RunRedemptionJobsAsync(this TimeTravel travel)
     {
-        if (!ReferralService.Tests.TestRun.Database.IsPostgres)
-        {
-            Assert.Ignore("Runs the job procedures directly on PostgreSQL.");
-        }
-        await using var connection = new NpgsqlConnection(travel.ConnectionString);
-        await connection.OpenAsync();
-        async Task<int> RunAsync(string job)
-        {
-            await using var command = new NpgsqlCommand($"SELECT done FROM {job}(@now, 100)", connection);
-            command.Parameters.AddWithValue("now", travel.Clock.GetUtcNow());
-            return (int)(await command.ExecuteScalarAsync())!;
-        }
-        return (await RunAsync("post_held_rewards"), await RunAsync("expire_redemptions"));
+        var pass = await travel.RunJobsAsync();
+        return (pass[JobKinds.PostHeldRewards].Done, pass[JobKinds.ExpireRedemptions].Done);
     }
 
     /// <summary>DESIGN.md invariants 1-3 over the travelled database, through the finance report.</summary>
