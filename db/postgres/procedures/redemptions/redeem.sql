@@ -11,8 +11,9 @@
 -- code with a per-code limit; any other code is only read, so a shared code like WELCOME10 is no hot row), the
 -- customer's customer_uses row (promo and partner), the program row (only a program with a budget: it commits what
 -- the redemption gives), the redemption's natural key (the insert), then the customers' accounts by owner id.
--- Time is p_now (the service's clock), for every decision and every timestamp written: a redemption that starts
--- pending gets qualify_by = p_now + qualify_within_days, when the program has that setting.
+-- Time is p_now (the service's clock) for every decision and for the redemption's, its transfers' and its lot's
+-- timestamps: a redemption that starts pending gets qualify_by = p_now + qualify_within_days, when the program has
+-- that setting, and a promo's gift credit expires at p_now + credit_expiry_days.
 -- The redemption records its click: p_click_id when given, else the click the customer claimed, when that claim is of
 -- this code (one primary-key probe of attribution_claims; a claim of another code says nothing about this redemption).
 DROP FUNCTION IF EXISTS redeem(uuid, varchar, varchar, varchar, varchar, varchar, char);

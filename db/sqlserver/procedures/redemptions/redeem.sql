@@ -10,7 +10,7 @@
 -- key (the insert), then the customers' accounts by owner id. The parameters added for promo codes have defaults, so
 -- an instance of the release before could still redeem referral codes while a deploy replaced instances one by one
 -- (and so has @click_id, added by 0011). @now (added by 0013, which is deployed with the service stopped) has none:
--- time is the service's clock, for every decision and timestamp, never the database's.
+-- time is the service's clock, never the database's (qualify_by and a gift credit's expiry: PG's redeem.sql).
 CREATE OR ALTER PROCEDURE dbo.redeem
     @id                    uniqueidentifier,
     @code                  nvarchar(32),
