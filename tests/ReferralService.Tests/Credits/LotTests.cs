@@ -87,7 +87,7 @@ internal sealed class LotTests
         var spend = await merchant.Credits.SpendAsync(customer, 1500, Scenario.NewOrderId()).Created();
 
         travel.Clock.Advance(TimeSpan.FromDays(8));
-        Assert.That((await travel.RunJobsAsync())[JobKinds.ExpireCreditLots].Done, Is.Zero, "the week's lot held nothing to expire");
+        Assert.That((await travel.RunPassAsync())[JobKinds.ExpireCreditLots].Done, Is.Zero, "the week's lot held nothing to expire");
         var reversed = await merchant.Credits.ReverseSpendAsync(spend.Id).Ok();
 
         Assert.That(reversed.BalanceAfter, Is.EqualTo(1000), "the week's 1000 came back expired");
