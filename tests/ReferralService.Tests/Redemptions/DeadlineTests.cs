@@ -119,4 +119,51 @@ public sealed class DeadlineTests
         Assert.That(second.Status, Is.EqualTo("pending"));
         await travel.AssertLedgerSoundAsync();
     }
+
+    [Test]
+    public async Task Reversals_racing_two_runners_past_the_deadline_give_each_use_and_budget_back_once()
+    {
+        const int Friends = 40;
+        await using var travel = await TimeTravel.StartAsync(("Jobs:BatchSize", "7"));
+        var other = travel.Instance(settings: ("Jobs:BatchSize", "7"));
+        var (program, alice, code) = await travel.ReferralAsync(
+            DeadlineProgram(qualifyWithinDays: 1, maxRewardsPerReferrer: Friends, budget: Friends * 3000));
+        using var merchant = travel.As(Tokens.Merchant);
+        using var admin = travel.As(Tokens.Admin);
+        var redemptions = new List<Guid>();
+        for (var f = 0; f < Friends; f++)
+        {
+            redemptions.Add((await merchant.Redemptions.RedeemAsync(code, Api.NewCustomerId($"friend{f}")).Created()).Id);
+        }
+        await merchant.Redemptions.RedeemAsync(code, Api.NewCustomerId("one-too-many")).RefusedAsync("referrer_cap_reached");
+        travel.Clock.Advance(TimeSpan.FromDays(1));
+
+        using var one = travel.As(Tokens.Admin);
+        using var two = other.As(Tokens.Admin);
+        var passes = Task.WhenAll(one.Jobs.RunAsync().Ok(), two.Jobs.RunAsync().Ok());
+        var reversals = Task.WhenAll(redemptions.Select(async id =>
+        {
+            using var caller = travel.As(Tokens.Merchant);
+            var response = await caller.Redemptions.ReverseAsync(id, "cancelled");
+            return response.Status == System.Net.HttpStatusCode.OK ? "reversed" : response.Refused(System.Net.HttpStatusCode.UnprocessableEntity).Code;
+        }));
+        var expired = (await passes).Sum(p => p.Succeeded()[JobKinds.ExpireRedemptions].Done);
+        var answers = await reversals;
+        await TestContext.Out.WriteLineAsync($"expired by the runners: {expired} of {Friends}");
+
+        // Each redemption either expired (its reversal refused) or was reversed, never both.
+        var states = (await Task.WhenAll(redemptions.Select(travel.RedemptionAsync))).Select(r => r.Status).ToList();
+        Assert.That(states.Count(s => s == "expired"), Is.EqualTo(expired));
+        Assert.That(answers.Count(a => a == "invalid_state"), Is.EqualTo(expired));
+        Assert.That(states.Count(s => s == "reversed"), Is.EqualTo(Friends - expired));
+        Assert.That(Amounts(await travel.BalanceAsync(alice)), Is.EqualTo((0L, 0L)));
+        Assert.That((await admin.Programs.GetProgramAsync(program).Ok()).Committed, Is.Zero);
+        // Every use and all the budget given back exactly once: Friends new friends fit again, and not one more.
+        for (var f = 0; f < Friends; f++)
+        {
+            await merchant.Redemptions.RedeemAsync(code, Api.NewCustomerId($"again{f}")).Created();
+        }
+        await merchant.Redemptions.RedeemAsync(code, Api.NewCustomerId("over-the-cap")).RefusedAsync("referrer_cap_reached");
+        await travel.AssertLedgerSoundAsync();
+    }
 }
