@@ -28,13 +28,13 @@ internal sealed class JobRunnerTests
             "SELECT count(*) FROM idempotency_keys WHERE key = @key", "SELECT COUNT_BIG(*) FROM dbo.idempotency_keys WHERE [key] = @key", new { key });
 
         travel.Clock.Advance(TimeSpan.FromHours(23));
-        var early = (await travel.RunJobsAsync())[JobKinds.PurgeIdempotencyKeys];
+        var early = (await travel.RunPassAsync())[JobKinds.PurgeIdempotencyKeys];
         Assert.That(early.Done, Is.Zero, "a key younger than 24 h was purged");
         Assert.That(await KeysAsync(), Is.EqualTo(1));
         Assert.That((await admin.Programs.CreateProgramAsync(program, idempotencyKey: key).Created()).Id, Is.EqualTo(first.Id), "replayed");
 
         travel.Clock.Advance(TimeSpan.FromHours(2));
-        var late = (await travel.RunJobsAsync())[JobKinds.PurgeIdempotencyKeys];
+        var late = (await travel.RunPassAsync())[JobKinds.PurgeIdempotencyKeys];
 
         Assert.That(late.Done, Is.EqualTo(1));
         Assert.That(late.LagSeconds, Is.Null, "keys are not owed at a due time");
@@ -56,7 +56,7 @@ internal sealed class JobRunnerTests
         using var admin = travel.As(Tokens.Admin);
         await admin.Programs.CreateProgramAsync(new NewProgram("Keys", "USD", 2000, 1000, 0), idempotencyKey: "health-key").Created();
         travel.Clock.Advance(TimeSpan.FromDays(2));
-        var pass = await travel.RunJobsAsync();
+        var pass = await travel.RunPassAsync();
         var after = await ReadyAsync(anonymous);
 
         var purge = after.GetProperty("data").GetProperty(JobKinds.PurgeIdempotencyKeys);

@@ -110,7 +110,7 @@ internal sealed class RunnerConcurrencyTests
                 transaction: hold);
             Assert.That(busy, Is.Positive);
 
-            var skipped = (await travel.RunJobsAsync())[JobKinds.ExpireCreditLots];
+            var skipped = (await travel.RunPassAsync())[JobKinds.ExpireCreditLots];
 
             Assert.That(skipped.Done, Is.EqualTo(12 - 3), "6 friends' lots and the other referrer's 3");
             Assert.That(skipped.LagSeconds, Is.EqualTo(TimeSpan.FromHours(1).TotalSeconds).Within(120), "the busy account's lots are an hour overdue");
@@ -121,7 +121,7 @@ internal sealed class RunnerConcurrencyTests
             await hold.RollbackAsync();
         }
 
-        var rest = (await travel.RunJobsAsync())[JobKinds.ExpireCreditLots];
+        var rest = (await travel.RunPassAsync())[JobKinds.ExpireCreditLots];
 
         Assert.That((rest.Done, rest.LagSeconds), Is.EqualTo((3, 0.0)));
         await AssertLedgerSoundAsync(travel);

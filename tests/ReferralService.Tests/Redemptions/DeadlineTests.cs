@@ -85,4 +85,85 @@ public sealed class DeadlineTests
         Assert.That((await admin.Programs.GetProgramAsync(program).Ok()).Committed, Is.EqualTo(3000));
         await travel.AssertLedgerSoundAsync();
     }
+
+    [Test]
+    public async Task An_expired_partner_redemption_gives_the_customer_their_use_and_voids_the_commission()
+    {
+        await using var travel = await TimeTravel.StartAsync();
+        using var admin = travel.As(Tokens.Admin);
+        using var merchant = travel.As(Tokens.Merchant);
+        var partner = NewProgram.Partner(Offer.Credit(500), new Commission(Amount: 1500)) with
+        {
+            MaxRedemptionsPerCustomer = 1, QualifyWithinDays = 2, Budget = 10_000,
+        };
+        var program = (await admin.Programs.CreateProgramAsync(partner).Created()).Id;
+        var emily = Api.NewCustomerId("emily");
+        var code = (await admin.Codes.CreateCodeAsync(program, new NewCode(Scenario.NewVanityCode("EMILY-"), emily, null, null))
+            .Created()).Code;
+        var bob = Api.NewCustomerId("bob");
+        var first = await merchant.Redemptions.RedeemAsync(Scenario.Order(code, bob, 10_000)).Created();
+        await merchant.Redemptions.RedeemAsync(Scenario.Order(code, bob, 10_000)).RefusedAsync("customer_limit_reached");
+        Assert.That(Amounts(await travel.BalanceAsync(emily)), Is.EqualTo((0L, 1500L)));
+        Assert.That(Amounts(await travel.BalanceAsync(bob)), Is.EqualTo((0L, 500L)));
+
+        travel.Clock.Advance(TimeSpan.FromDays(2));
+        Assert.That(await travel.RunRedemptionJobsAsync(), Is.EqualTo((0, 1)));
+        var expired = await travel.RedemptionAsync(first.Id);
+        Assert.That(expired.Status, Is.EqualTo("expired"));
+        Assert.That(expired.Rewards.Select(r => (r.CustomerId, r.Status)), Is.EquivalentTo(new[] { (emily, "voided"), (bob, "voided") }));
+        Assert.That(Amounts(await travel.BalanceAsync(emily)), Is.EqualTo((0L, 0L)));
+        Assert.That(Amounts(await travel.BalanceAsync(bob)), Is.EqualTo((0L, 0L)));
+        Assert.That((await admin.Programs.GetProgramAsync(program).Ok()).Committed, Is.Zero);
+
+        var second = await merchant.Redemptions.RedeemAsync(Scenario.Order(code, bob, 10_000)).Created();
+        Assert.That(second.Status, Is.EqualTo("pending"));
+        await travel.AssertLedgerSoundAsync();
+    }
+
+    [Test]
+    public async Task Reversals_racing_two_runners_past_the_deadline_give_each_use_and_budget_back_once()
+    {
+        const int Friends = 40;
+        await using var travel = await TimeTravel.StartAsync(("Jobs:BatchSize", "7"));
+        var other = travel.Instance(settings: ("Jobs:BatchSize", "7"));
+        var (program, alice, code) = await travel.ReferralAsync(
+            DeadlineProgram(qualifyWithinDays: 1, maxRewardsPerReferrer: Friends, budget: Friends * 3000));
+        using var merchant = travel.As(Tokens.Merchant);
+        using var admin = travel.As(Tokens.Admin);
+        var redemptions = new List<Guid>();
+        for (var f = 0; f < Friends; f++)
+        {
+            redemptions.Add((await merchant.Redemptions.RedeemAsync(code, Api.NewCustomerId($"friend{f}")).Created()).Id);
+        }
+        await merchant.Redemptions.RedeemAsync(code, Api.NewCustomerId("one-too-many")).RefusedAsync("referrer_cap_reached");
+        travel.Clock.Advance(TimeSpan.FromDays(1));
+
+        using var one = travel.As(Tokens.Admin);
+        using var two = other.As(Tokens.Admin);
+        var passes = Task.WhenAll(one.Jobs.RunAsync().Ok(), two.Jobs.RunAsync().Ok());
+        var reversals = Task.WhenAll(redemptions.Select(async id =>
+        {
+            using var caller = travel.As(Tokens.Merchant);
+            var response = await caller.Redemptions.ReverseAsync(id, "cancelled");
+            return response.Status == System.Net.HttpStatusCode.OK ? "reversed" : response.Refused(System.Net.HttpStatusCode.UnprocessableEntity).Code;
+        }));
+        var expired = (await passes).Sum(p => p.Succeeded()[JobKinds.ExpireRedemptions].Done);
+        var answers = await reversals;
+        await TestContext.Out.WriteLineAsync($"expired by the runners: {expired} of {Friends}");
+
+        // Each redemption either expired (its reversal refused) or was reversed, never both.
+        var states = (await Task.WhenAll(redemptions.Select(travel.RedemptionAsync))).Select(r => r.Status).ToList();
+        Assert.That(states.Count(s => s == "expired"), Is.EqualTo(expired));
+        Assert.That(answers.Count(a => a == "invalid_state"), Is.EqualTo(expired));
+        Assert.That(states.Count(s => s == "reversed"), Is.EqualTo(Friends - expired));
+        Assert.That(Amounts(await travel.BalanceAsync(alice)), Is.EqualTo((0L, 0L)));
+        Assert.That((await admin.Programs.GetProgramAsync(program).Ok()).Committed, Is.Zero);
+        // Every use and all the budget given back exactly once: Friends new friends fit again, and not one more.
+        for (var f = 0; f < Friends; f++)
+        {
+            await merchant.Redemptions.RedeemAsync(code, Api.NewCustomerId($"again{f}")).Created();
+        }
+        await merchant.Redemptions.RedeemAsync(code, Api.NewCustomerId("over-the-cap")).RefusedAsync("referrer_cap_reached");
+        await travel.AssertLedgerSoundAsync();
+    }
 }

@@ -100,4 +100,40 @@ public sealed class HoldTests
         Assert.That(balance.ExpiresAt, Is.EqualTo(postedAt.AddDays(30)).Within(TimeSpan.FromMinutes(1)));
         await travel.AssertLedgerSoundAsync();
     }
+
+    [Test]
+    public async Task Reversals_racing_two_runners_after_the_hold_each_void_or_take_back_every_reward_once()
+    {
+        const int Friends = 40;
+        await using var travel = await TimeTravel.StartAsync(("Jobs:BatchSize", "7"));
+        var other = travel.Instance(settings: ("Jobs:BatchSize", "7"));
+        var (_, alice, code) = await travel.ReferralAsync(HoldProgram(holdDays: 1));
+        using var merchant = travel.As(Tokens.Merchant);
+        var redemptions = new List<Guid>();
+        for (var f = 0; f < Friends; f++)
+        {
+            var redeemed = await merchant.Redemptions.RedeemAsync(code, Api.NewCustomerId($"friend{f}")).Created();
+            Assert.That((await merchant.Redemptions.QualifyAsync(redeemed.Id, $"order-{f}", 5000).Ok()).Status, Is.EqualTo("held"));
+            redemptions.Add(redeemed.Id);
+        }
+        travel.Clock.Advance(TimeSpan.FromDays(1) + TimeSpan.FromMinutes(1));
+
+        using var one = travel.As(Tokens.Admin);
+        using var two = other.As(Tokens.Admin);
+        var passes = Task.WhenAll(one.Jobs.RunAsync().Ok(), two.Jobs.RunAsync().Ok());
+        var reversals = Task.WhenAll(redemptions.Select(async id =>
+        {
+            using var caller = travel.As(Tokens.Merchant);
+            return await caller.Redemptions.ReverseAsync(id, "refunded").Ok();
+        }));
+        var posted = (await passes).Sum(p => p.Succeeded()[JobKinds.PostHeldRewards].Done);
+        await reversals;
+        await TestContext.Out.WriteLineAsync($"posted by the runners before their reversal: {posted} of {Friends}");
+
+        // Every redemption reversed once; what posted was taken back whole (nothing was spent), what did not was voided.
+        Assert.That((await Task.WhenAll(redemptions.Select(travel.RedemptionAsync))).Select(r => r.Status), Is.All.EqualTo("reversed"));
+        Assert.That(Amounts(await travel.BalanceAsync(alice)), Is.EqualTo((0L, 0L, (DateTimeOffset?)null)));
+        Assert.That((await travel.RunRedemptionJobsAsync()).Posted, Is.Zero);
+        await travel.AssertLedgerSoundAsync();
+    }
 }

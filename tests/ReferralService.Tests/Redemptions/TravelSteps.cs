@@ -34,7 +34,7 @@ internal static class TravelSteps
     /// <summary>One pass of the job runner (POST /v1/jobs/run) at the travelled clock's now: (held redemptions posted, redemptions expired).</summary>
     public static async Task<(int Posted, int Expired)> RunRedemptionJobsAsync(this TimeTravel travel)
     {
-        var pass = await travel.RunJobsAsync();
+        var pass = await travel.RunPassAsync();
         return (pass[JobKinds.PostHeldRewards].Done, pass[JobKinds.ExpireRedemptions].Done);
     }
 

@@ -21,7 +21,7 @@ internal sealed class TestClock : TimeProvider
 /// the new time in the whole database (other tests' holds, keys, leases), so a test that moves time never shares a
 /// database with tests that do not. Further instances (<see cref="Instance"/>) share the database and may share the
 /// clock: several runners on one database. Their runners are off (Jobs:Enabled=false) unless a test's settings turn them
-/// on: due work happens when the test runs a pass (<see cref="RunJobsAsync"/>, POST /v1/jobs/run), never on a timer.
+/// on: due work happens when the test runs a pass (<see cref="RunPassAsync"/>, POST /v1/jobs/run), never on a timer.
 /// </summary>
 internal sealed class TimeTravel : IAsyncDisposable
 {
@@ -87,7 +87,7 @@ internal sealed class TimeTravel : IAsyncDisposable
     public Caller As(string token) => Service.As(token);
 
     /// <summary>One pass of every kind of due work on the first instance, at its clock's time; asserts no kind failed.</summary>
-    public async Task<JobPass> RunJobsAsync()
+    public async Task<JobPass> RunPassAsync()
     {
         using var admin = As(Tokens.Admin);
         return (await admin.Jobs.RunAsync().Ok()).Succeeded();

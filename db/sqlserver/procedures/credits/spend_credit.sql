@@ -66,6 +66,7 @@ BEGIN
         BEGIN
             EXEC dbo.expire_account_lots @account_id = @account, @now = @now;
             -- Guarded debit: race-free, never below zero.
+            DELETE FROM @debited;
             UPDATE dbo.accounts SET debits_posted = debits_posted + @amount
             OUTPUT inserted.id, inserted.credits_posted - inserted.debits_posted INTO @debited (account_id, balance)
             WHERE id = @account AND credits_posted - debits_posted >= @amount;
