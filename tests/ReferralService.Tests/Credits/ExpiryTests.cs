@@ -26,7 +26,7 @@ internal sealed class ExpiryTests
         Assert.That((due.Available, due.Expiring, due.ExpiresAt), Is.EqualTo((500L, (long?)null, (DateTimeOffset?)null)));
         Assert.That(await Gifts.BreakageAsync(travel, program), Is.Zero);
 
-        var pass = await travel.RunJobsAsync();
+        var pass = await travel.RunPassAsync();
 
         Assert.That(pass[JobKinds.ExpireCreditLots].Done, Is.EqualTo(1));
         Assert.That((await Gifts.BalanceAsync(finance, customer)).Available, Is.EqualTo(500));
@@ -36,7 +36,7 @@ internal sealed class ExpiryTests
         var usd = (await finance.Reports.TrialBalanceAsync().Ok()).Currencies.Single(c => c.Currency == "USD");
         Assert.That((usd.Balanced, usd.PostedDebits), Is.EqualTo((true, usd.PostedCredits)));
         await Gifts.AssertLedgerSoundAsync(finance);
-        Assert.That((await travel.RunJobsAsync())[JobKinds.ExpireCreditLots].Done, Is.Zero, "a lot expires once");
+        Assert.That((await travel.RunPassAsync())[JobKinds.ExpireCreditLots].Done, Is.Zero, "a lot expires once");
     }
 
     [Test]

@@ -46,6 +46,30 @@ internal sealed class LotTests
     }
 
     [Test]
+    public async Task Reversing_a_reward_takes_back_what_is_left_of_its_own_lot_first()
+    {
+        using var admin = Api.Admin();
+        using var merchant = Api.Merchant();
+        using var finance = Api.Finance();
+        var customer = Api.NewCustomerId("reversed");
+        var (_, week) = await Gifts.ProgramAsync(admin, 1000, creditExpiryDays: 7);
+        var (_, month) = await Gifts.ProgramAsync(admin, 1000, creditExpiryDays: 30);
+        var before = DateTimeOffset.UtcNow;
+        await Gifts.GiveAsync(merchant, week, customer);
+        var after = DateTimeOffset.UtcNow;
+        var monthGift = await Gifts.GiveAsync(merchant, month, customer);
+        await merchant.Credits.SpendAsync(customer, 300, Scenario.NewOrderId()).Created(); // from the week's lot
+
+        await merchant.Redemptions.ReverseAsync(monthGift.Id, "refund").Ok();
+
+        // The month's whole lot goes back, though the week's expires sooner: the week's 700 are left.
+        var balance = await Gifts.BalanceAsync(finance, customer);
+        Assert.That((balance.Available, balance.Expiring, balance.Owed), Is.EqualTo((700L, (long?)700, 0L)));
+        Assert.That(balance.ExpiresAt, Is.InRange(before.AddDays(7), after.AddDays(7)));
+        await Ledger.AssertSoundAsync();
+    }
+
+    [Test]
     public async Task A_spend_reversed_after_one_of_its_lots_expired_sends_that_part_to_breakage_and_the_rest_back_to_its_lot()
     {
         await using var travel = await TimeTravel.StartAsync();
@@ -63,7 +87,7 @@ internal sealed class LotTests
         var spend = await merchant.Credits.SpendAsync(customer, 1500, Scenario.NewOrderId()).Created();
 
         travel.Clock.Advance(TimeSpan.FromDays(8));
-        Assert.That((await travel.RunJobsAsync())[JobKinds.ExpireCreditLots].Done, Is.Zero, "the week's lot held nothing to expire");
+        Assert.That((await travel.RunPassAsync())[JobKinds.ExpireCreditLots].Done, Is.Zero, "the week's lot held nothing to expire");
         var reversed = await merchant.Credits.ReverseSpendAsync(spend.Id).Ok();
 
         Assert.That(reversed.BalanceAfter, Is.EqualTo(1000), "the week's 1000 came back expired");

@@ -12,23 +12,29 @@ RETURNS SETOF job_row
 LANGUAGE plpgsql AS $$
 DECLARE
     v_accounts bigint[];
+    v_round integer;
+    v_lots integer;
     v_expired bigint;
     v_booked bigint;
     v_result job_row;
 BEGIN
-    SELECT array_agg(DISTINCT c.account_id ORDER BY c.account_id) INTO v_accounts
-    FROM (
-        SELECT a.id AS account_id
-        FROM credit_lots l
-        JOIN accounts a ON a.id = l.account_id
-        WHERE l.remaining > 0 AND l.expires_at IS NOT NULL AND l.expires_at <= p_now
-        ORDER BY l.expires_at
-        LIMIT p_batch_size
-        FOR UPDATE OF a SKIP LOCKED
-    ) c;
-
     v_result.done := 0;
-    IF v_accounts IS NOT NULL THEN
+    -- A claim can return lots another transaction expired while it ran (their accounts, locked after that commit,
+    -- are re-read; the lots are not): such a round expires less than it claimed. Claiming again, with a fresh
+    -- look, fills the batch, so a pass ends short only when nothing more is claimable (five rounds at most).
+    FOR v_round IN 1..5 LOOP
+        SELECT array_agg(DISTINCT c.account_id ORDER BY c.account_id) INTO v_accounts
+        FROM (
+            SELECT a.id AS account_id
+            FROM credit_lots l
+            JOIN accounts a ON a.id = l.account_id
+            WHERE l.remaining > 0 AND l.expires_at IS NOT NULL AND l.expires_at <= p_now
+            ORDER BY l.expires_at
+            LIMIT p_batch_size - v_result.done
+            FOR UPDATE OF a SKIP LOCKED
+        ) c;
+        EXIT WHEN v_accounts IS NULL;
+
         -- From here on, expire_account_lots's statements over the claimed accounts.
         INSERT INTO accounts (kind, owner_id, currency, created_at)
         SELECT DISTINCT 'breakage', COALESCE(l.program_id::text, ''), l.currency, p_now
@@ -65,11 +71,13 @@ BEGIN
         )
         SELECT (SELECT count(*) FROM expired), (SELECT COALESCE(SUM(e.amount), 0) FROM expired e),
                (SELECT COALESCE(SUM(b.amount), 0) FROM booked b)
-        INTO v_result.done, v_expired, v_booked;
+        INTO v_lots, v_expired, v_booked;
         IF v_booked <> v_expired THEN
             RAISE EXCEPTION 'expire_credit_lots: expired % but booked % to breakage', v_expired, v_booked;
         END IF;
-    END IF;
+        v_result.done := v_result.done + v_lots;
+        EXIT WHEN v_result.done >= p_batch_size;
+    END LOOP;
 
     SELECT min(l.expires_at) INTO v_result.oldest_due
     FROM credit_lots l

@@ -1,8 +1,8 @@
 -- Expires a customer account's due lots (remaining > 0, expires_at <= p_now): each lot's remainder moves to its
 -- program's breakage account (owner id: the program id; '' for a lot without program) as an 'expiry' transfer the
 -- statement shows, the lot keeps nothing, and an 'expiry' movement records it. Every procedure calls it before it
--- debits posted credit (spend, clawback, settlement), so expired credit is never spent; the job runner calls it
--- for accounts with due lots (expire_credit_lots).
+-- debits posted credit (spend, clawback, settlement, a spend given back), so expired credit is never spent; the
+-- job runner's expire_credit_lots runs the same statements over a batch of accounts at once.
 -- The caller holds the account's row lock, under which every change to its lots happens. A breakage account is
 -- opened on first use (ON CONFLICT: a concurrent first use is found, not duplicated); it is read, never updated.
 CREATE OR REPLACE FUNCTION expire_account_lots(p_account_id bigint, p_now timestamptz)

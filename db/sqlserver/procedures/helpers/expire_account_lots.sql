@@ -1,6 +1,7 @@
 -- Expires a customer account's due lots (remaining > 0, expires_at <= @now) to their programs' breakage accounts
 -- (the rules: PG's expire_account_lots.sql): an 'expiry' transfer and an 'expiry' movement per lot, the lot keeps
 -- nothing, the account's debits_posted grows by the total. The caller holds the account's row lock.
+-- dbo.expire_credit_lots (the job runner) runs the same statements over a batch of accounts at once.
 -- Runs in the caller's transaction and leaves errors to its CATCH.
 CREATE OR ALTER PROCEDURE dbo.expire_account_lots
     @account_id  bigint,
