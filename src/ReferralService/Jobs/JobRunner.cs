@@ -45,10 +45,10 @@ internal sealed class JobStatus
 /// Runs due work in small batches: held rewards whose hold ended, redemptions past their deadline, expiring lots (every
 /// Jobs:IntervalSeconds) and aged idempotency keys (every Idempotency:PurgeIntervalSeconds); at start-up first, so an
 /// instance started on a shifted clock does what is due at once. Each kind is called until a call does less than a
-/// batch. Each call is one transaction that claims its items with SKIP LOCKED / READPAST, so several instances share
-/// the work and none does an item twice, and a crash mid-call leaves nothing half-done (the next pass does it). A
-/// failing kind is logged and the others carry on. One pass at a time on an instance (the schedule and
-/// POST /v1/jobs/run wait for each other).
+/// batch and leaves nothing due, or does nothing. Each call is one transaction that claims its items with SKIP LOCKED /
+/// READPAST, so several instances share the work and none does an item twice, and a crash mid-call leaves nothing
+/// half-done (the next pass does it). A failing kind is logged and the others carry on. One pass at a time on an
+/// instance (the schedule and POST /v1/jobs/run wait for each other).
 /// </summary>
 internal sealed partial class JobRunner(
     JobStore store, JobStatus status, IOptions<JobOptions> jobs, IOptions<IdempotencyOptions> idempotency, TimeProvider time,
@@ -132,7 +132,11 @@ internal sealed partial class JobRunner(
                 done += row.Done;
                 calls++;
             }
-            while (row.Done >= batchSize);
+            // A short call ends the kind only when nothing is left due: beside another runner a call can come back
+            // short while much is due (it claimed items the other had just done, which count nothing), and stopping
+            // then would leave the rest to one runner. A call that does nothing ends it whatever is due (what is left
+            // is held by others, and they do it).
+            while (row.Done >= batchSize || (row.Done > 0 && row.OldestDue is not null));
 
             DateTimeOffset? oldestDue = row.OldestDue is { } due ? new DateTimeOffset(due, TimeSpan.Zero) : null;
             double? lag = kind == JobKinds.PurgeIdempotencyKeys ? null

@@ -16,6 +16,16 @@ internal sealed class JobRunnerTests
         await finance.Jobs.RunAsync().Refused(HttpStatusCode.Forbidden, "forbidden");
     }
 
+    [TestCase("Jobs:IntervalSeconds", "0")]
+    [TestCase("Jobs:BatchSize", "0")]
+    [TestCase("Jobs:BatchSize", "100001")]
+    public void Runner_settings_out_of_range_stop_start_up(string key, string value)
+    {
+        var reason = StartupFailure.Of((key, value));
+
+        Assert.That(reason, Does.Contain(key.Split(':')[1]));
+    }
+
     [Test]
     public async Task A_pass_purges_the_keys_older_than_the_retention_at_the_services_time()
     {
