@@ -83,6 +83,23 @@ public sealed class HoldTests
     }
 
     [Test]
+    public async Task A_held_redemption_reversed_after_its_hold_ended_but_before_the_runner_posted_it_is_voided()
+    {
+        await using var travel = await TimeTravel.StartAsync();
+        var (_, alice, code) = await travel.ReferralAsync(HoldProgram(holdDays: 1));
+        using var merchant = travel.As(Tokens.Merchant);
+        var redeemed = await merchant.Redemptions.RedeemAsync(code, Api.NewCustomerId("bob")).Created();
+        await merchant.Redemptions.QualifyAsync(redeemed.Id, "first-order", 5000).Ok();
+        travel.Clock.Advance(TimeSpan.FromDays(2));
+
+        var reversed = await merchant.Redemptions.ReverseAsync(redeemed.Id, "refunded").Ok();
+        Assert.That(reversed.Rewards.Select(r => (r.Status, r.Shortfall)), Is.All.EqualTo(("voided", (long?)null)));
+        Assert.That(await travel.RunRedemptionJobsAsync(), Is.EqualTo((0, 0)));
+        Assert.That(Amounts(await travel.BalanceAsync(alice)), Is.EqualTo((0L, 0L, (DateTimeOffset?)null)));
+        await travel.AssertLedgerSoundAsync();
+    }
+
+    [Test]
     public async Task Held_credit_that_posts_late_expires_credit_expiry_days_after_it_posted()
     {
         await using var travel = await TimeTravel.StartAsync();
