@@ -3,7 +3,7 @@ using ReferralService.Tests.Support;
 namespace ReferralService.Tests.Redemptions;
 
 /// <summary>qualifyWithinDays: a redemption not qualified in time is refused late and expired by the job runner.</summary>
-public sealed class DeadlineTests
+internal sealed class DeadlineTests
 {
     private static NewProgram DeadlineProgram(int qualifyWithinDays, int? maxRewardsPerReferrer = null, long? budget = null) =>
         new("Order within a week", "USD", ReferrerReward: 2000, RefereeReward: 1000, MinimumOrderAmount: 0,

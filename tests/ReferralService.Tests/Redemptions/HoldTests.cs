@@ -3,7 +3,7 @@ using ReferralService.Tests.Support;
 namespace ReferralService.Tests.Redemptions;
 
 /// <summary>holdDays: a qualified redemption's rewards stay pending until the hold ends, then the job runner posts them.</summary>
-public sealed class HoldTests
+internal sealed class HoldTests
 {
     private static NewProgram HoldProgram(int holdDays, int? creditExpiryDays = null) =>
         new("Held rewards", "USD", ReferrerReward: 2000, RefereeReward: 1000, MinimumOrderAmount: 0, HoldDays: holdDays,

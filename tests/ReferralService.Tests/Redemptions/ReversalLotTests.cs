@@ -3,7 +3,7 @@ using ReferralService.Tests.Support;
 namespace ReferralService.Tests.Redemptions;
 
 /// <summary>A reversed reward is taken back from its own credit lot first, whatever expires sooner.</summary>
-public sealed class ReversalLotTests
+internal sealed class ReversalLotTests
 {
     private static async Task<Guid> RewardAsync(string friend, long refereeReward, int creditExpiryDays)
     {
