@@ -14,12 +14,8 @@ internal static class DueWork
     public static async Task<Guid> QualifiedAsync(TimeTravel travel, int referrers, int friendsEach, int? holdDays, int? creditExpiryDays)
     {
         using var admin = travel.As(Tokens.Admin);
-        var program = (await admin.Programs.CreateProgramAsync(new NewProgram("Due work", "USD", 2000, 1000, 0)).Created()).Id;
-        // The time settings as a DBA would set them (the PATCH for them belongs to the programs feature).
-        Assert.That(await travel.ExecuteAsync(
-            "UPDATE programs SET hold_days = @holdDays, credit_expiry_days = @creditExpiryDays WHERE id = @program",
-            "UPDATE dbo.programs SET hold_days = @holdDays, credit_expiry_days = @creditExpiryDays WHERE id = @program",
-            new { program, holdDays, creditExpiryDays }), Is.EqualTo(1));
+        var program = (await admin.Programs.CreateProgramAsync(
+            new NewProgram("Due work", "USD", 2000, 1000, 0, HoldDays: holdDays, CreditExpiryDays: creditExpiryDays)).Created()).Id;
 
         var run = Guid.NewGuid().ToString("N")[..8];
         using var gate = new SemaphoreSlim(8);
