@@ -15,6 +15,11 @@
   bench.py batch OUT URL ADMIN_TOKEN PID COUNT SMALL_COUNT   batch generation: COPY of COUNT codes into referral_codes
                                               (psql, PG* from the environment), then batches of COUNT and SMALL_COUNT codes
                                               through the service (POST, poll GET until completed), with its memory
+  bench.py seed-lots-program URL ADMIN_TOKEN   a referral program whose rewards are credit lots (creditExpiryDays), its id
+  bench.py run-jobs ADMIN_TOKEN URL...          one pass of the job runner on each instance (POST /v1/jobs/run), one after another
+  bench.py expiry OUT SEED_SQL ADMIN_TOKEN URL...   credit expiry: the due lots expired by one set-based statement (rolled
+                                              back), then by the job runners of the services at URL... at once (POST
+                                              /v1/jobs/run on each), checking that every due lot expired exactly once
   bench.py click-queue URL ADMIN_TOKEN         the service's click queue counters (GET /v1/links/click-queue), JSON
   bench.py redirect-check OUT URL ADMIN_TOKEN CLICKS_BEFORE QUEUE_BEFORE SENT_FILE   waits until the click queue is
                                               written out, then compares the clicks added to the table with the 302s
@@ -32,6 +37,7 @@ import random
 import re
 import subprocess
 import sys
+import threading
 import time
 import uuid
 from datetime import datetime
@@ -53,7 +59,7 @@ def token(secret_b64: str, role: str, sub: str, ttl: int = 6 * 3600) -> str:
     return signing_input + "." + b64url(signature)
 
 
-def http(method: str, url: str, bearer: str | None = None, body=None, headers=None):
+def http(method: str, url: str, bearer: str | None = None, body=None, headers=None, timeout: float = 30):
     data = None if body is None else json.dumps(body).encode()
     request = urllib.request.Request(url, data=data, method=method)
     if bearer:
@@ -63,7 +69,7 @@ def http(method: str, url: str, bearer: str | None = None, body=None, headers=No
     for name, value in (headers or {}).items():
         request.add_header(name, value)
     try:
-        with urllib.request.urlopen(request, timeout=30) as response:
+        with urllib.request.urlopen(request, timeout=timeout) as response:
             return response.status, response.read().decode()
     except urllib.error.HTTPError as error:
         return error.code, error.read().decode()
@@ -120,6 +126,20 @@ def seed_program(url: str, admin: str, merchant: str) -> int:
         print(f"PUT referral-code answered {status}: {body}", file=sys.stderr)
         return 1
     print(program)
+    return 0
+
+
+def seed_lots_program(url: str, admin: str) -> int:
+    """The spend-lots scenario's program: every reward a credit lot expiring in a year; small rewards, so that spends
+    of 1 minor unit go through several lots of a customer during a run."""
+    status, body = http("POST", url + "/v1/programs", admin,
+                        {"name": "bench lots", "currency": "USD", "referrerReward": 50, "refereeReward": 50,
+                         "minimumOrderAmount": 0, "creditExpiryDays": 365},
+                        {"Idempotency-Key": "bench-lots-program"})
+    if status != 201:
+        print(f"POST /v1/programs (lots) answered {status}: {body}", file=sys.stderr)
+        return 1
+    print(json.loads(body)["id"])
     return 0
 
 
@@ -414,6 +434,76 @@ def batch_bench(out: str, url: str, admin: str, pid: int, count: int, small: int
 
 
 # ---------------------------------------------------------------------------------------------
+# Credit expiry: the job runners of two instances at once against one set-based statement
+
+def expiry_counts():
+    """(lots due now, lots live, expiry transfers, lots with more than one expiry movement)."""
+    return tuple(int(x) for x in psql(
+        "SELECT (SELECT count(*) FROM credit_lots WHERE remaining > 0 AND expires_at <= now()), "
+        "(SELECT count(*) FROM credit_lots WHERE remaining > 0), "
+        "(SELECT count(*) FROM transfers WHERE kind = 'expiry'), "
+        "(SELECT count(*) FROM (SELECT lot_id FROM lot_movements WHERE kind = 'expiry' GROUP BY lot_id HAVING count(*) > 1) x)"
+    ).split("|"))
+
+
+def expiry_bench(out: str, seed_sql: str, admin: str, urls) -> int:
+    due, live, transfers_before, _ = expiry_counts()
+    if due == 0:
+        raise RuntimeError("no lot is due: seeding failed")
+    # The baseline: bench/seed-lots.sql's one set-based statement expiring every due lot, timed with its transaction,
+    # then rolled back (the runners expire the same lots next); VACUUM takes away what the rollback left.
+    psql("CHECKPOINT")
+    started = time.time()
+    done = subprocess.run(["psql", "-d", "referral", "-X", "-q", "-v", "ON_ERROR_STOP=1", "-v", "expire_directly=1",
+                           "-c", "BEGIN", "-f", seed_sql, "-c", "ROLLBACK"], capture_output=True, text=True, check=False)
+    baseline_seconds = time.time() - started
+    if done.returncode != 0:
+        raise RuntimeError(f"the set-based expiry failed: {done.stderr.strip()}")
+    if expiry_counts()[0] != due:
+        raise RuntimeError("the set-based expiry was not rolled back")
+    psql("VACUUM ANALYZE credit_lots")
+    psql("VACUUM ANALYZE accounts")
+    psql("CHECKPOINT")
+
+    # The runners: one pass on each instance at once, each until its calls come back short of a batch.
+    answers = [None] * len(urls)
+
+    def run(i):
+        answers[i] = http("POST", urls[i] + "/v1/jobs/run", admin, {}, timeout=1800)
+
+    workers = [threading.Thread(target=run, args=(i,)) for i in range(len(urls))]
+    started = time.time()
+    for w in workers:
+        w.start()
+    for w in workers:
+        w.join()
+    runner_seconds = time.time() - started
+    per_instance = []
+    for (status, body), url in zip(answers, urls):
+        if status != 200:
+            raise RuntimeError(f"POST {url}/v1/jobs/run answered {status}: {body}")
+        kind = next(k for k in json.loads(body)["kinds"] if k["kind"] == "expire_credit_lots")
+        if kind.get("error"):
+            raise RuntimeError(f"{url}: expire_credit_lots failed: {kind['error']}")
+        per_instance.append(kind["done"])
+    due_after, live_after, transfers_after, twice = expiry_counts()
+    expired = transfers_after - transfers_before
+    # Lots that fell due during the pass (none in the seed: due ones are a day old, the rest a month ahead) would show here.
+    ok = sum(per_instance) == due and expired == due and twice == 0 and due_after == 0 and live_after == live - due
+    result = {"lots": live, "due": due, "baseline_seconds": baseline_seconds, "baseline_per_s": due / baseline_seconds,
+              "runner_seconds": runner_seconds, "runner_per_s": due / runner_seconds, "per_instance": per_instance,
+              "expiry_transfers": expired, "expired_twice": twice, "exactly_once": ok}
+    write_result(out, "expiry", result)
+    print(f"  expiry of {due:,} due lots among {live:,}: one statement {baseline_seconds:.1f} s ({due / baseline_seconds:,.0f} lots/s); "
+          f"{len(urls)} runners at once {runner_seconds:.1f} s ({due / runner_seconds:,.0f} lots/s), done per runner "
+          f"{per_instance}, expiry transfers {expired:,}, lots expired twice {twice}", file=sys.stderr)
+    if not ok:
+        print("  expiry: the runners did not expire every due lot exactly once", file=sys.stderr)
+        return 1
+    return 0
+
+
+# ---------------------------------------------------------------------------------------------
 # Redirect: every click of a clean run recorded
 
 def click_queue(url: str, admin: str):
@@ -464,6 +554,7 @@ SCENARIOS = [
     ("promo", "pgbench-tpcb", "promo: POST /v1/redemptions (shared promo code)"),
     ("qualify", "pgbench-tpcb", "qualify: POST /v1/redemptions/{id}/qualify"),
     ("spend", "pgbench-tpcb", "spend: POST /v1/customers/{id}/spends"),
+    ("spend-lots", "pgbench-tpcb", "spend-lots: POST /v1/customers/{id}/spends (20 credit lots each)"),
     ("validate", "pgbench-select", "validate: GET /v1/codes/{code}"),
     ("balance", "pgbench-select", "balance: GET /v1/customers/{id}/balance"),
     ("redirect-baseline", None, "GET /health/live (no database: the redirect's baseline)"),
@@ -475,7 +566,7 @@ SCENARIOS = [
     ("validate-direct", "pgbench-select", "check_code() called directly"),
     ("balance-direct", "pgbench-select", "get_balances() called directly"),
 ]
-HTTP_SCENARIOS = ("redeem", "promo", "qualify", "spend", "validate", "balance", "redirect", "redirect-baseline")
+HTTP_SCENARIOS = ("redeem", "promo", "qualify", "spend", "spend-lots", "validate", "balance", "redirect", "redirect-baseline")
 TARGET_RATIO = 0.5
 TARGET_P99_MS = 50.0
 # Issue 13: redirects per second at least 0.7x /health/live's in the same run, p99 under 10 ms at half that rate.
@@ -586,6 +677,19 @@ def report(out: str) -> int:
                      f"{', '.join(mb(kb) for kb in large.get('sampled_peak_by_quarter_kb', []))}).")
         lines.append("")
 
+    expiry = load(out, "expiry")
+    if expiry:
+        ratio = expiry["runner_per_s"] / expiry["baseline_per_s"]
+        lines.append(f"Credit expiry: {expiry['due']:,} due lots among {expiry['lots']:,} live ones. One set-based statement "
+                     f"(bench/seed-lots.sql, timed with its transaction, rolled back): {expiry['baseline_seconds']:.1f} s = "
+                     f"{expiry['baseline_per_s']:,.0f} lots/s. The job runners of {len(expiry['per_instance'])} service instances "
+                     f"at once (POST /v1/jobs/run on each): {expiry['runner_seconds']:.1f} s = {expiry['runner_per_s']:,.0f} lots/s, "
+                     f"done per instance {', '.join(f'{d:,}' for d in expiry['per_instance'])}; {expiry['expiry_transfers']:,} "
+                     f"expiry transfers, {expiry['expired_twice']} lots expired twice: "
+                     f"{'each due lot exactly once' if expiry['exactly_once'] else 'NOT exactly once'}. "
+                     f"{ratio:.2f}x the statement (target >= {TARGET_RATIO}x): {'met' if ratio >= TARGET_RATIO else 'MISSED'}.")
+        lines.append("")
+
     ledger = load(out, "ledger")
     if ledger:
         lines.append(f"ledger_check() after the run: {ledger['ledger_violations']} violations")
@@ -662,6 +766,17 @@ def main(argv) -> int:
         return vmhwm(int(args[0]))
     if command == "batch":
         return batch_bench(args[0], args[1], args[2], int(args[3]), int(args[4]), int(args[5]))
+    if command == "seed-lots-program":
+        return seed_lots_program(args[0], args[1])
+    if command == "run-jobs":
+        for url in args[1:]:
+            status, body = http("POST", url + "/v1/jobs/run", args[0], {}, timeout=1800)
+            if status != 200:
+                print(f"POST {url}/v1/jobs/run answered {status}: {body}", file=sys.stderr)
+                return 1
+        return 0
+    if command == "expiry":
+        return expiry_bench(args[0], args[1], args[2], args[3:])
     if command == "click-queue":
         print(json.dumps(click_queue(args[0], args[1])))
         return 0

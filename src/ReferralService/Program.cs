@@ -5,6 +5,7 @@ using ReferralService.Codes;
 using ReferralService.Credits;
 using ReferralService.Data;
 using ReferralService.Infrastructure;
+using ReferralService.Jobs;
 using ReferralService.Links;
 using ReferralService.Programs;
 using ReferralService.Redemptions;
@@ -12,15 +13,15 @@ using ReferralService.Reports;
 
 var builder = WebApplication.CreateBuilder(args);
 
+builder.Services.AddReferralClock();
 builder.Services.AddReferralData();
 builder.Services.AddReferralAuth();
 builder.Services.AddReferralProblemDetails();
 builder.Services.AddStrictJson();
 builder.Services.AddReferralRateLimits();
-builder.Services.AddIdempotencyKeyPurge();
 builder.Services.AddReferralOpenApi();
 builder.Services.AddValidation();
-builder.Services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database");
+builder.Services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database").AddCheck<JobsHealthCheck>("jobs");
 
 builder.Services.AddPrograms();
 builder.Services.AddCodes();
@@ -31,6 +32,7 @@ builder.Services.AddInvites();
 builder.Services.AddRedemptions();
 builder.Services.AddCredits();
 builder.Services.AddReports();
+builder.Services.AddJobs();
 
 var app = builder.Build();
 
@@ -63,5 +65,6 @@ app.MapRedemptions();
 app.MapAttribution();
 app.MapCredits();
 app.MapReports();
+app.MapJobs();
 
 app.Run();

@@ -23,6 +23,7 @@ internal static class AuthSetup
         services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer(options =>
         {
             options.MapInboundClaims = false;
+            options.TimeProvider = TimeProvider.System; // token lifetimes are real time, whatever Clock:Offset says
             options.SaveToken = false; // nothing reads the raw token back from the authentication properties
             options.TokenValidationParameters.RoleClaimType = "role";
             options.TokenValidationParameters.NameClaimType = "sub";

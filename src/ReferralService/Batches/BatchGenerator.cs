@@ -2,6 +2,7 @@ using System.Data.Common;
 using System.Threading.Channels;
 using Microsoft.Extensions.Options;
 using ReferralService.Infrastructure;
+using ReferralService.Jobs;
 
 namespace ReferralService.Batches;
 
@@ -21,10 +22,11 @@ internal sealed class BatchQueue
 /// every scan interval any unfinished batch free to take (pending, or left by a worker that stopped or crashed). A
 /// batch is claimed with a lease (claim_code_batch: SKIP LOCKED / READPAST), renewed by every chunk, so two instances
 /// never work one batch at once; each chunk (drawn codes inserted, generated counted) is one transaction, so a batch
-/// resumes where it stopped. Memory is one chunk, whatever the batch's size.
+/// resumes where it stopped. Memory is one chunk, whatever the batch's size. Off with the job runner (Jobs:Enabled=false).
 /// </summary>
 internal sealed partial class BatchGenerator(
-    BatchStore store, BatchQueue queue, IOptions<BatchOptions> options, ILogger<BatchGenerator> logger) : BackgroundService
+    BatchStore store, BatchQueue queue, IOptions<BatchOptions> options, IOptions<JobOptions> jobs, ILogger<BatchGenerator> logger)
+    : BackgroundService
 {
     /// <summary>Chunks in a row that add no code before a batch fails: the pattern's space is as good as full.</summary>
     private const int MaxFruitlessChunks = 20;
@@ -33,6 +35,10 @@ internal sealed partial class BatchGenerator(
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        if (!jobs.Value.Enabled)
+        {
+            return; // another instance (or deployment) runs the jobs: it finds this instance's batches by its scan
+        }
         Guid? next = null; // null: scan for any unfinished batch
         try
         {

@@ -40,7 +40,9 @@ internal static class CodeEndpoints
             .WithSummary("Dry run of a redemption: would this code work for this customer and order, and what would it give? "
                 + "valid=false comes with the reason redeem would refuse. Nothing is recorded. discount: a percentage offer is "
                 + "floor(orderAmount x percentOff / 10000), capped by maxDiscount, then by orderAmount; a fixed one is "
-                + "min(amountOff, orderAmount); null without orderAmount. credit: the redeemer's credit.");
+                + "min(amountOff, orderAmount); null without orderAmount. credit: the redeemer's credit. budget_exhausted: "
+                + "the program's remaining budget is below what this redemption would commit (rewards or commission, credit "
+                + "and discount); where that needs orderAmount and there is none, the budget is not checked.");
 
         app.MapGet("/v1/programs/{programId:guid}/codes", ListCodes)
             .WithTags("Codes").RequireAuthorization(Policies.Staff)
@@ -109,7 +111,7 @@ internal static class CodeEndpoints
 
     private static async Task<Results<Ok<CodeCheckResponse>, ValidationProblem, ProblemHttpResult>> ValidateCode(
         string code, string? customerId, long? orderAmount, string? currency, int? customerOrderCount, CodeStore store,
-        CancellationToken ct)
+        TimeProvider time, CancellationToken ct)
     {
         // A code that breaks the code rule cannot exist.
         if (!Inputs.IsCode(code))
@@ -132,7 +134,7 @@ internal static class CodeEndpoints
         {
             return Problems.Invalid(nameof(customerOrderCount), "Zero or a positive whole number.");
         }
-        return await store.CheckAsync(Inputs.NormalizeCode(code), customerId, orderAmount, currency, customerOrderCount, ct) switch
+        return await store.CheckAsync(Inputs.NormalizeCode(code), customerId, orderAmount, currency, customerOrderCount, time.GetUtcNow(), ct) switch
         {
             { Status: Outcomes.Ok, Row: { } check } => TypedResults.Ok(check.ToResponse()),
             { Status: var status } => Problems.Refused(status),

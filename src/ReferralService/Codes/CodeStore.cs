@@ -8,7 +8,8 @@ namespace ReferralService.Codes;
 internal sealed record GetOrCreateReferralCodeCall(Guid ProgramId, string CustomerId, string CandidateCode) : IProcedureCall<Outcome<ReferralCodeRow>>;
 
 [Procedure("check_code", ProcedureKind.Lookup)]
-internal sealed record CheckCodeCall(string Code, string? CustomerId, long? OrderAmount, string? Currency, int? CustomerOrderCount)
+internal sealed record CheckCodeCall(
+    string Code, string? CustomerId, long? OrderAmount, string? Currency, int? CustomerOrderCount, DateTimeOffset Now)
     : IProcedureCall<Outcome<CodeCheckRow>>;
 
 [Procedure("create_code", ProcedureKind.Write)]
@@ -32,9 +33,11 @@ internal sealed class CodeStore(Db db)
         db.QuerySingleAsync(new GetOrCreateReferralCodeCall(ProgramId: programId, CustomerId: customerId, CandidateCode: candidate), ct);
 
     public Task<Outcome<CodeCheckRow>> CheckAsync(
-        string code, string? customerId, long? orderAmount, string? currency, int? customerOrderCount, CancellationToken ct) =>
+        string code, string? customerId, long? orderAmount, string? currency, int? customerOrderCount, DateTimeOffset now,
+        CancellationToken ct) =>
         db.QuerySingleAsync(new CheckCodeCall(
-            Code: code, CustomerId: customerId, OrderAmount: orderAmount, Currency: currency, CustomerOrderCount: customerOrderCount), ct);
+            Code: code, CustomerId: customerId, OrderAmount: orderAmount, Currency: currency, CustomerOrderCount: customerOrderCount,
+            Now: now), ct);
 
     public Task<Outcome<CodeRow>> CreateAsync(Guid programId, CreateCodeRequest r, Idempotency idempotency, CancellationToken ct) =>
         db.QuerySingleAsync(new CreateCodeCall(

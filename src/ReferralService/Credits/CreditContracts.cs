@@ -5,8 +5,13 @@ namespace ReferralService.Credits;
 
 internal sealed record BalanceResponse(string CustomerId, IReadOnlyList<CurrencyBalance> Balances);
 
-/// <summary>Available credit can be spent; pending is not yet posted; owed is what a reversal took back after the credit was spent, paid first from any credit that arrives later.</summary>
-internal sealed record CurrencyBalance(string Currency, long Available, long Pending, long Owed);
+/// <summary>
+/// Available credit can be spent; pending is not yet posted (held rewards included), and availableAt is when the
+/// earliest held credit posts; expiring is the credit that expires next, at expiresAt (null: none expires); owed is
+/// what a reversal took back after the credit was spent, paid first from any credit that arrives later.
+/// </summary>
+internal sealed record CurrencyBalance(
+    string Currency, long Available, long Pending, DateTime? AvailableAt, long? Expiring, DateTime? ExpiresAt, long Owed);
 
 /// <summary>One ledger entry on a customer's statement. Amount is signed from the customer's side.</summary>
 internal sealed record TransactionResponse(
@@ -23,7 +28,11 @@ internal sealed record SpendResponse(
     Guid Id, string CustomerId, string OrderId, long Amount, string Currency, string Status, long BalanceAfter,
     DateTime CreatedAt, DateTime? ReversedAt);
 
-internal sealed record BalanceRow(string Currency, long Available, long Pending, long Owed);
+internal sealed record BalanceRow(string Currency, long Available, long Pending, long Owed, DateTime? AvailableAt, long? Expiring, DateTime? ExpiresAt)
+{
+    public CurrencyBalance ToResponse() =>
+        new(Currency.Trim(), Available, Pending, AvailableAt?.AsUtc(), Expiring, ExpiresAt?.AsUtc(), Owed);
+}
 
 internal sealed record TransactionRow(long Id, string Kind, string Phase, long Amount, string Currency, Guid? RedemptionId, Guid? SpendId, DateTime CreatedAt);
 

@@ -19,27 +19,27 @@ internal static class CreditEndpoints
     {
         var customers = app.MapCustomerRoutes().WithTags("Credits");
         customers.MapGet("/balance", GetBalance).RequireAuthorization(Policies.CustomerData)
-            .WithName(nameof(GetBalance)).Refuses(Refusals.ValidationFailed, Refusals.NotFound).WithSummary("A customer's credit per currency: available (spendable), pending, and owed (a reversal's shortfall, paid first from credit that arrives later).");
+            .WithName(nameof(GetBalance)).Refuses(Refusals.ValidationFailed, Refusals.NotFound).WithSummary("A customer's credit per currency: available (spendable now), pending (held rewards included) with availableAt (when the earliest held credit posts), the next credit to expire (expiring, at expiresAt), and owed (a reversal's shortfall, paid first from credit that arrives later).");
         customers.MapGet("/transactions", ListTransactions).RequireAuthorization(Policies.CustomerData)
             .WithName(nameof(ListTransactions)).Refuses(Refusals.ValidationFailed, Refusals.NotFound)
             .WithSummary("A customer's statement, newest first; pass the last id as startingAfter for the next page.");
         customers.MapPost("/spends", SpendCredit).RequireAuthorization(Policies.Merchant).AcceptsIdempotencyKey()
             .WithName(nameof(SpendCredit))
             .Refuses(Refusals.ValidationFailed, Refusals.DuplicateOrder, Refusals.InsufficientCredit, Refusals.CurrencyMismatch, Refusals.IdempotencyKeyReused)
-            .WithSummary("Spend available credit at checkout; never overdraws. One spend per order: a repeat of the same spend answers 200 with it.");
+            .WithSummary("Spend available credit at checkout; never overdraws, never spends expired credit, and takes the credit that expires soonest first. One spend per order: a repeat of the same spend answers 200 with it.");
         customers.MapGet("/spends/{spendId:guid}", GetSpend).RequireAuthorization(Policies.CustomerData)
             .WithName(nameof(GetSpend)).Refuses(Refusals.ValidationFailed, Refusals.NotFound).WithSummary("Read one of the customer's spends.");
 
         app.MapPost("/v1/spends/{spendId:guid}/reverse", ReverseSpend).WithTags("Credits")
             .RequireAuthorization(Policies.Merchant).AcceptsIdempotencyKey()
             .WithName(nameof(ReverseSpend))
-            .Refuses(Refusals.ValidationFailed, Refusals.NotFound, Refusals.InvalidState, Refusals.IdempotencyKeyReused).WithSummary("Give spent credit back (order cancelled).");
+            .Refuses(Refusals.ValidationFailed, Refusals.NotFound, Refusals.InvalidState, Refusals.IdempotencyKeyReused).WithSummary("Give spent credit back (order cancelled), to the credit it came from with its own expiry (credit that expired meanwhile goes to breakage).");
     }
 
     private static async Task<Ok<BalanceResponse>> GetBalance(string customerId, CreditStore store, CancellationToken ct)
     {
         var rows = await store.GetBalancesAsync(customerId, ct);
-        return TypedResults.Ok(new BalanceResponse(customerId, [.. rows.Select(r => new CurrencyBalance(r.Currency.Trim(), r.Available, r.Pending, r.Owed))]));
+        return TypedResults.Ok(new BalanceResponse(customerId, [.. rows.Select(r => r.ToResponse())]));
     }
 
     private static async Task<Results<Ok<TransactionPage>, ValidationProblem>> ListTransactions(

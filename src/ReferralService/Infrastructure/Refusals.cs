@@ -41,6 +41,9 @@ internal static class Refusals
     public static readonly Refusal ProgramHasRedemptions = new("program_has_redemptions", 409, "A program's kind and offer cannot change once it has redemptions.");
     public static readonly Refusal ClickNotFound = new("click_not_found", 422, "The clickId names no click on a share link of this code.");
     public static readonly Refusal IdempotencyKeyReused = new("idempotency_key_reused", 422, "This Idempotency-Key was used with a different request.");
+    public static readonly Refusal QualificationWindowClosed = new("qualification_window_closed", 422, "The redemption was not qualified within the program's qualifyWithinDays.");
+    public static readonly Refusal BudgetExhausted = new("budget_exhausted", 422, "The program's budget cannot cover this redemption.");
+    public static readonly Refusal BudgetBelowCommitted = new("budget_below_committed", 409, "The budget is below what the program has already committed.");
 
     // Refusals of the platform: request shape, authentication, routing, limits, faults.
     public static readonly Refusal ValidationFailed = new("validation_failed", 400, "The request is not valid.");
@@ -64,6 +67,7 @@ internal static class Refusals
         OrderBelowMinimum, InsufficientCredit, CurrencyMismatch, CodeDisabled, CodeExpired, ProgramNotStarted, ProgramEnded,
         CodeExhausted, CustomerLimitReached, NotNewCustomer, AlreadyRedeemed, CodeNotAllowed, CodeTaken, PatternTooSmall,
         OwnerRequired, OrderRequired, WrongProgramKind, ProgramHasRedemptions, ClickNotFound, IdempotencyKeyReused,
+        QualificationWindowClosed, BudgetExhausted, BudgetBelowCommitted,
         ValidationFailed, Unauthorized, Forbidden, MethodNotAllowed, NotAcceptable, Conflict, PayloadTooLarge, UnsupportedMediaType,
         Unprocessable, RateLimited, InternalError, ServiceUnavailable, DatabaseUnavailable, Error,
     ];

@@ -74,7 +74,7 @@ internal static class InviteEndpoints
                     return Problems.Refused(personal.Status);
                 }
                 // A personal code an admin disabled (or let expire) is not shared: its link would find nothing.
-                var check = await codes.CheckAsync(row.Code, null, null, null, null, ct);
+                var check = await codes.CheckAsync(row.Code, null, null, null, null, time.GetUtcNow(), ct);
                 if (check.Row?.Reason is { } reason && (reason == Refusals.CodeDisabled.Code || reason == Refusals.CodeExpired.Code))
                 {
                     return Problems.Refused(reason);
@@ -102,7 +102,8 @@ internal static class InviteEndpoints
     }
 
     private static async Task<Results<FileContentHttpResult, ValidationProblem, ProblemHttpResult>> GetCodeQr(
-        string code, string? format, int? size, CodeStore codes, InviteLinks links, HttpContext http, CancellationToken ct)
+        string code, string? format, int? size, CodeStore codes, InviteLinks links, TimeProvider time, HttpContext http,
+        CancellationToken ct)
     {
         // A code that breaks the code rule cannot exist.
         if (!Inputs.IsCode(code))
@@ -118,7 +119,7 @@ internal static class InviteEndpoints
             return Problems.Invalid(nameof(size), $"Pixels, from {QrCodes.MinSize} to {QrCodes.MaxSize}.");
         }
         // The dry run without customer or order is a plain lookup of the code and its owner.
-        var check = await codes.CheckAsync(Inputs.NormalizeCode(code), null, null, null, null, ct);
+        var check = await codes.CheckAsync(Inputs.NormalizeCode(code), null, null, null, null, time.GetUtcNow(), ct);
         if (check is not { Status: Outcomes.Ok, Row: { } found }
             || !(http.User.IsInRole(Roles.Admin) || http.User.IsInRole(Roles.Merchant) || found.OwnerId == http.User.FindFirst("sub")?.Value))
         {

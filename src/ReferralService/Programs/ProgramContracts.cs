@@ -3,6 +3,15 @@ using ReferralService.Infrastructure;
 
 namespace ReferralService.Programs;
 
+/// <summary>The rule of the day-count settings (holdDays, qualifyWithinDays, creditExpiryDays).</summary>
+internal static class ProgramDays
+{
+    /// <summary>A hundred years: far beyond any real setting, and well inside both engines' date ranges.</summary>
+    public const int Max = 36_500;
+
+    public const string Rule = "A positive whole number of days, at most 36500.";
+}
+
 /// <summary>What a program is: which side gets what (README, "Program kinds").</summary>
 internal static class ProgramKinds
 {
@@ -71,7 +80,11 @@ public sealed record CreateProgramRequest(
     [property: Range(1, int.MaxValue, ErrorMessage = "A positive whole number.")] int? MaxRedemptionsPerCode,
     [property: Range(1, int.MaxValue, ErrorMessage = "A positive whole number.")] int? MaxRedemptionsPerCustomer,
     bool? NewCustomersOnly,
-    ProgramLinksRequest? Links) : IValidatableObject
+    ProgramLinksRequest? Links,
+    [property: Range(1, ProgramDays.Max, ErrorMessage = ProgramDays.Rule)] int? HoldDays = null,
+    [property: Range(1, ProgramDays.Max, ErrorMessage = ProgramDays.Rule)] int? QualifyWithinDays = null,
+    [property: Range(1, ProgramDays.Max, ErrorMessage = ProgramDays.Rule)] int? CreditExpiryDays = null,
+    [property: Amount] long? Budget = null) : IValidatableObject
 {
     public string KindOrDefault => Kind ?? ProgramKinds.Referral;
 
@@ -106,6 +119,8 @@ public sealed record CreateProgramRequest(
             if (MaxRewardsPerReferrer is not null) { yield return Takes(Json(nameof(MaxRewardsPerReferrer)), kind); }
             if (kind == ProgramKinds.Partner && Commission is null) { yield return Needs(Json(nameof(Commission)), kind); }
             if (kind == ProgramKinds.Promo && Commission is not null) { yield return Takes(Json(nameof(Commission)), kind); }
+            if (kind == ProgramKinds.Promo && HoldDays is not null) { yield return Takes(Json(nameof(HoldDays)), kind, " (its redemptions are complete when made)"); }
+            if (kind == ProgramKinds.Promo && QualifyWithinDays is not null) { yield return Takes(Json(nameof(QualifyWithinDays)), kind, " (its redemptions are complete when made)"); }
         }
         if (StartsAt is { } starts && EndsAt is { } ends && starts >= ends)
         {
@@ -118,6 +133,8 @@ public sealed record CreateProgramRequest(
 /// What a PATCH changes; an absent field stays as it is. <c>offer</c> and <c>commission</c> replace the whole
 /// offer or commission (promo and partner programs); the offer only while the program has no redemptions.
 /// <c>links</c> is merged field by field (see <see cref="ProgramLinksRequest"/>). A program's kind is fixed when it is created.
+/// The time settings apply from then on; a budget can be set or changed (recounting what the program has committed),
+/// not removed: <c>budget: null</c> reads as absent, like every other field.
 /// </summary>
 public sealed record UpdateProgramRequest(
     [property: RegularExpression("^(active|paused|ended)$")] string? Status,
@@ -131,7 +148,11 @@ public sealed record UpdateProgramRequest(
     [property: Range(1, int.MaxValue, ErrorMessage = "A positive whole number.")] int? MaxRedemptionsPerCode,
     [property: Range(1, int.MaxValue, ErrorMessage = "A positive whole number.")] int? MaxRedemptionsPerCustomer,
     bool? NewCustomersOnly,
-    ProgramLinksRequest? Links) : IValidatableObject
+    ProgramLinksRequest? Links,
+    [property: Range(1, ProgramDays.Max, ErrorMessage = ProgramDays.Rule)] int? HoldDays = null,
+    [property: Range(1, ProgramDays.Max, ErrorMessage = ProgramDays.Rule)] int? QualifyWithinDays = null,
+    [property: Range(1, ProgramDays.Max, ErrorMessage = ProgramDays.Rule)] int? CreditExpiryDays = null,
+    [property: Amount] long? Budget = null) : IValidatableObject
 {
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
@@ -147,11 +168,18 @@ internal sealed record OfferResponse(string Type, int? PercentOff, long? MaxDisc
 
 internal sealed record CommissionResponse(long? Amount, int? BasisPoints, long? Max);
 
+/// <summary>
+/// A program. holdDays, qualifyWithinDays, creditExpiryDays: its time settings (null: none). budget: the most it may
+/// grant (null: no budget); committed: what its live redemptions give (rewards, commission, credit and discounts of
+/// pending, held, rewarded and redeemed redemptions); remaining: budget - committed. committed and remaining are null
+/// without a budget (only a program with a budget keeps count).
+/// </summary>
 internal sealed record ProgramResponse(
     Guid Id, string Name, string Kind, string Currency, long ReferrerReward, long RefereeReward, OfferResponse? RefereeOffer,
     OfferResponse? Offer, CommissionResponse? Commission, long MinimumOrderAmount, int? MaxRewardsPerReferrer,
     DateTime? StartsAt, DateTime? EndsAt, int? MaxRedemptionsPerCode, int? MaxRedemptionsPerCustomer, bool NewCustomersOnly,
-    ProgramLinksResponse Links, string Status, DateTime CreatedAt, DateTime UpdatedAt);
+    ProgramLinksResponse Links, string Status, DateTime CreatedAt, DateTime UpdatedAt, int? HoldDays, int? QualifyWithinDays,
+    int? CreditExpiryDays, long? Budget, long? Committed, long? Remaining);
 
 /// <summary>A program as the program procedures answer (program_row after its status column).</summary>
 internal sealed record ProgramRow(
@@ -160,7 +188,8 @@ internal sealed record ProgramRow(
     string Kind, string? OfferType, int? OfferPercentOff, long? OfferMaxDiscount, long? OfferAmount, long? CommissionAmount,
     int? CommissionBasisPoints, long? CommissionMax, DateTime? StartsAt, DateTime? EndsAt, int? MaxRedemptionsPerCode,
     int? MaxRedemptionsPerCustomer, bool NewCustomersOnly, string? LandingUrl, string? IosAppStoreUrl, string? AndroidPackage,
-    string? DeepLinkTemplate, string? ShareTextTemplate)
+    string? DeepLinkTemplate, string? ShareTextTemplate,
+    int? HoldDays, int? QualifyWithinDays, int? CreditExpiryDays, long? Budget, long? Committed)
 {
     public ProgramResponse ToResponse()
     {
@@ -179,6 +208,7 @@ internal sealed record ProgramRow(
             commission, MinimumOrderAmount, MaxRewardsPerReferrer, StartsAt?.AsUtc(), EndsAt?.AsUtc(), MaxRedemptionsPerCode,
             MaxRedemptionsPerCustomer, NewCustomersOnly,
             new ProgramLinksResponse(LandingUrl, IosAppStoreUrl, AndroidPackage, DeepLinkTemplate, ShareTextTemplate),
-            ProgramStatus, CreatedAt.AsUtc(), UpdatedAt.AsUtc());
+            ProgramStatus, CreatedAt.AsUtc(), UpdatedAt.AsUtc(), HoldDays, QualifyWithinDays, CreditExpiryDays, Budget,
+            Budget is null ? null : Committed ?? 0, Budget - (Committed ?? 0));
     }
 }

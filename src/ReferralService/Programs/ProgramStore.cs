@@ -9,7 +9,8 @@ internal sealed record CreateProgramCall(
     int? MaxRewardsPerReferrer, string? OfferType, int? OfferPercentOff, long? OfferMaxDiscount, long? OfferAmount,
     long? CommissionAmount, int? CommissionBasisPoints, long? CommissionMax, DateTimeOffset? StartsAt, DateTimeOffset? EndsAt,
     int? MaxRedemptionsPerCode, int? MaxRedemptionsPerCustomer, bool NewCustomersOnly, string? LandingUrl, string? IosAppStoreUrl,
-    string? AndroidPackage, string? DeepLinkTemplate, string? ShareTextTemplate, Idempotency Idempotency)
+    string? AndroidPackage, string? DeepLinkTemplate, string? ShareTextTemplate, int? HoldDays, int? QualifyWithinDays,
+    int? CreditExpiryDays, long? Budget, Idempotency Idempotency)
     : IProcedureCall<Outcome<ProgramRow>>;
 
 [Procedure("get_program", ProcedureKind.Lookup)]
@@ -23,7 +24,7 @@ internal sealed record UpdateProgramCall(
     int? OfferPercentOff, long? OfferMaxDiscount, long? OfferAmount, long? CommissionAmount, int? CommissionBasisPoints,
     long? CommissionMax, DateTimeOffset? StartsAt, DateTimeOffset? EndsAt, int? MaxRedemptionsPerCode,
     int? MaxRedemptionsPerCustomer, bool? NewCustomersOnly, string? LandingUrl, string? IosAppStoreUrl, string? AndroidPackage,
-    string? DeepLinkTemplate, string? ShareTextTemplate)
+    string? DeepLinkTemplate, string? ShareTextTemplate, int? HoldDays, int? QualifyWithinDays, int? CreditExpiryDays, long? Budget)
     : IProcedureCall<Outcome<ProgramRow>>;
 
 internal sealed class ProgramStore(Db db)
@@ -44,6 +45,7 @@ internal sealed class ProgramStore(Db db)
             MaxRedemptionsPerCustomer: r.MaxRedemptionsPerCustomer, NewCustomersOnly: r.NewCustomersOnly ?? false,
             LandingUrl: r.Links?.LandingUrl, IosAppStoreUrl: r.Links?.IosAppStoreUrl, AndroidPackage: r.Links?.AndroidPackage,
             DeepLinkTemplate: r.Links?.DeepLinkTemplate, ShareTextTemplate: r.Links?.ShareTextTemplate,
+            HoldDays: r.HoldDays, QualifyWithinDays: r.QualifyWithinDays, CreditExpiryDays: r.CreditExpiryDays, Budget: r.Budget,
             Idempotency: idempotency), ct);
     }
 
@@ -61,5 +63,6 @@ internal sealed class ProgramStore(Db db)
             IosAppStoreUrl: r.Links?.Change(nameof(ProgramLinksRequest.IosAppStoreUrl), r.Links.IosAppStoreUrl),
             AndroidPackage: r.Links?.Change(nameof(ProgramLinksRequest.AndroidPackage), r.Links.AndroidPackage),
             DeepLinkTemplate: r.Links?.Change(nameof(ProgramLinksRequest.DeepLinkTemplate), r.Links.DeepLinkTemplate),
-            ShareTextTemplate: r.Links?.Change(nameof(ProgramLinksRequest.ShareTextTemplate), r.Links.ShareTextTemplate)), ct);
+            ShareTextTemplate: r.Links?.Change(nameof(ProgramLinksRequest.ShareTextTemplate), r.Links.ShareTextTemplate),
+            HoldDays: r.HoldDays, QualifyWithinDays: r.QualifyWithinDays, CreditExpiryDays: r.CreditExpiryDays, Budget: r.Budget), ct);
 }

@@ -32,31 +32,40 @@ public sealed record ReverseRedemptionRequest(
 internal sealed record RewardResponse(string CustomerId, string Role, long Amount, string Currency, string Status, long? Shortfall);
 
 /// <summary>
-/// A redemption of any kind. discount: what the offer took off the order (0 when none); credit: the redeemer's credit
-/// (0 when none). rewards: the ledger legs, without zero amounts: "referrer" for the code owner's reward or
-/// commission, "referee" for the redeemer's credit. clickId: the share-link click the redemption is attributed to, if any.
+/// A redemption of any kind. status: pending (rewards pending until the order qualifies), held (qualified; its rewards
+/// stay pending until availableAt, the end of the program's holdDays), rewarded (rewards posted), redeemed (a promo,
+/// complete when made), reversed, or expired (not qualified by qualifyBy; its pending rewards were voided).
+/// discount: what the offer took off the order (0 when none); credit: the redeemer's credit (0 when none). rewards: the
+/// ledger legs, without zero amounts: "referrer" for the code owner's reward or commission, "referee" for the
+/// redeemer's credit. clickId: the share-link click the redemption is attributed to, if any. qualifyBy: the deadline
+/// for the qualifying order (programs with qualifyWithinDays); availableAt: when held rewards post; expiredAt: when
+/// the redemption expired.
 /// </summary>
 internal sealed record RedemptionResponse(
     Guid Id, Guid ProgramId, string Code, string Kind, string? ReferrerId, string RefereeId, string? OrderId, string Status,
     long Discount, long Credit, IReadOnlyList<RewardResponse> Rewards, string? QualifyingOrderId, long? OrderAmount,
-    string? ReversalReason, DateTime CreatedAt, DateTime? QualifiedAt, DateTime? ReversedAt, Guid? ClickId);
+    string? ReversalReason, DateTime CreatedAt, DateTime? QualifiedAt, DateTime? ReversedAt, Guid? ClickId,
+    DateTime? QualifyBy, DateTime? AvailableAt, DateTime? ExpiredAt);
 
 /// <summary>A redemption as the redemption procedures answer (redemption_row after its status column).</summary>
 internal sealed record RedemptionRow(
     Guid Id, Guid ProgramId, string Code, string? ReferrerId, string RefereeId, string? OrderId,
     string RedemptionStatus, string Currency, long ReferrerReward, long RefereeReward, long? ReferrerShortfall,
     long? RefereeShortfall, string? QualifyingOrderId, long? OrderAmount, string? ReversalReason,
-    DateTime CreatedAt, DateTime? QualifiedAt, DateTime? ReversedAt, string Kind, long Discount, Guid? ClickId)
+    DateTime CreatedAt, DateTime? QualifiedAt, DateTime? ReversedAt, string Kind, long Discount, Guid? ClickId,
+    DateTime? QualifyBy, DateTime? AvailableAt, DateTime? ExpiredAt)
 {
     public RedemptionResponse ToResponse()
     {
-        // A reward follows its redemption: pending until qualified (posted); a promo's credit is posted at once; a
-        // reversal voids a pending reward and reverses a posted one.
+        // A reward follows its redemption: pending until qualified (posted), or until its hold ends (held); a promo's
+        // credit is posted at once; expiry voids a pending reward; a reversal voids a pending or held reward (reversed
+        // before it was qualified, or before its hold ended) and reverses a posted one.
         var rewardStatus = RedemptionStatus switch
         {
-            "pending" => "pending",
+            "pending" or "held" => "pending",
             "rewarded" or "redeemed" => "posted",
-            _ => QualifiedAt is null && Kind != "promo" ? "voided" : "reversed",
+            "expired" => "voided",
+            _ => (QualifiedAt is null && Kind != "promo") || ReversedAt < AvailableAt ? "voided" : "reversed",
         };
         var currency = Currency.Trim();
         List<RewardResponse> rewards = [];
@@ -69,6 +78,7 @@ internal sealed record RedemptionRow(
             rewards.Add(new RewardResponse(RefereeId, "referee", RefereeReward, currency, rewardStatus, RefereeShortfall));
         }
         return new RedemptionResponse(Id, ProgramId, Code, Kind, ReferrerId, RefereeId, OrderId, RedemptionStatus, Discount, RefereeReward,
-            rewards, QualifyingOrderId, OrderAmount, ReversalReason, CreatedAt.AsUtc(), QualifiedAt?.AsUtc(), ReversedAt?.AsUtc(), ClickId);
+            rewards, QualifyingOrderId, OrderAmount, ReversalReason, CreatedAt.AsUtc(), QualifiedAt?.AsUtc(), ReversedAt?.AsUtc(), ClickId,
+            QualifyBy?.AsUtc(), AvailableAt?.AsUtc(), ExpiredAt?.AsUtc());
     }
 }

@@ -12,7 +12,7 @@ public sealed class RowShapeTests
     public async Task A_null_where_the_row_declares_a_value_is_an_error_naming_the_procedure_and_the_column()
     {
         await CreateAsync("test_null_balance",
-            "RETURNS SETOF balance_row LANGUAGE sql AS $$ SELECT ROW('USD', NULL, 0, 0)::balance_row $$");
+            "RETURNS SETOF balance_row LANGUAGE sql AS $$ SELECT ROW('USD', NULL, 0, 0, NULL, NULL, NULL)::balance_row $$");
 
         var failure = Assert.ThrowsAsync<InvalidOperationException>(() => Db.QueryAsync(new NullBalanceCall("anyone"), default));
 

@@ -6,11 +6,11 @@ namespace ReferralService.Tests.Platform;
 /// <summary>The test-side records read answers strictly, so a contract change fails a test instead of reading as zero.</summary>
 public sealed class ResponseRecordTests
 {
-    private const string Balance = """{"currency":"USD","available":100,"pending":0,"owed":0}""";
+    private const string Balance = """{"currency":"USD","available":100,"pending":0,"availableAt":null,"expiring":null,"expiresAt":null,"owed":0}""";
 
     [Test]
     public void A_complete_answer_reads_into_its_record() =>
-        Assert.That(Json.Read<Balance>(Balance), Is.EqualTo(new Balance("USD", 100, 0, 0)));
+        Assert.That(Json.Read<Balance>(Balance), Is.EqualTo(new Balance("USD", 100, 0, null, null, null, 0)));
 
     [TestCase("""{"currency":"USD","pending":0,"owed":0}""")]
     [TestCase("""{"currency":null,"available":100,"pending":0,"owed":0}""")]

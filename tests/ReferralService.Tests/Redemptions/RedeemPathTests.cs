@@ -37,7 +37,7 @@ public sealed class RedeemPathTests
     private static async Task<string> RedeemAsync(DbConnection connection, string code, string customerId, long? orderAmount)
     {
         await using var command = connection.CreateCommand();
-        command.CommandText = "SELECT status, redemption_status FROM redeem(gen_random_uuid(), @code, @customer, @order, @amount, NULL, NULL, NULL, 'test', NULL, NULL)";
+        command.CommandText = "SELECT status, redemption_status FROM redeem(gen_random_uuid(), @code, @customer, @order, @amount, NULL, NULL, NULL, now(), 'test', NULL, NULL)";
         Add(command, "code", code);
         Add(command, "customer", customerId);
         Add(command, "order", orderAmount is null ? null : Scenario.NewOrderId());

@@ -19,5 +19,7 @@ internal sealed class Caller(HttpClient http) : IDisposable
 
     public InvitesClient Invites { get; } = new(http);
 
+    public JobsClient Jobs { get; } = new(http);
+
     public void Dispose() => http.Dispose();
 }

@@ -28,8 +28,12 @@ internal sealed class CreditsClient(HttpClient http) : FeatureClient(http)
 
 internal sealed record CustomerBalance(string CustomerId, IReadOnlyList<Balance> Balances);
 
-/// <summary>Available can be spent; pending is not yet posted; owed is a reversal's shortfall, paid first from later credit.</summary>
-internal sealed record Balance(string Currency, long Available, long Pending, long Owed);
+/// <summary>
+/// Available can be spent; pending is not yet posted (held included), posting from availableAt; expiring is the next
+/// credit to expire, at expiresAt; owed is a reversal's shortfall, paid first from later credit.
+/// </summary>
+internal sealed record Balance(
+    string Currency, long Available, long Pending, DateTimeOffset? AvailableAt, long? Expiring, DateTimeOffset? ExpiresAt, long Owed);
 
 internal sealed record TransactionPage(IReadOnlyList<Transaction> Data, bool HasMore, string? NextStartingAfter);
 

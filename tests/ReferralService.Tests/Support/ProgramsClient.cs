@@ -24,7 +24,8 @@ internal sealed record NewProgram(
     string Name, string Currency, long? ReferrerReward, long? RefereeReward, long? MinimumOrderAmount, int? MaxRewardsPerReferrer = null,
     string? Kind = null, Offer? Offer = null, Offer? RefereeOffer = null, Commission? Commission = null,
     DateTimeOffset? StartsAt = null, DateTimeOffset? EndsAt = null, int? MaxRedemptionsPerCode = null,
-    int? MaxRedemptionsPerCustomer = null, bool? NewCustomersOnly = null, ProgramLinks? Links = null)
+    int? MaxRedemptionsPerCustomer = null, bool? NewCustomersOnly = null, ProgramLinks? Links = null, int? HoldDays = null,
+    int? QualifyWithinDays = null, int? CreditExpiryDays = null, long? Budget = null)
 {
     public static NewProgram Promo(Offer offer, string currency = "USD") =>
         new("Spring promo", currency, null, null, null, Kind: "promo", Offer: offer);
@@ -49,7 +50,8 @@ internal sealed record Commission(long? Amount = null, int? BasisPoints = null, 
 internal sealed record ProgramChange(
     string? Status = null, int? MaxRewardsPerReferrer = null, long? MinimumOrderAmount = null, string? Name = null,
     Offer? Offer = null, Commission? Commission = null, DateTimeOffset? StartsAt = null, DateTimeOffset? EndsAt = null,
-    int? MaxRedemptionsPerCode = null, int? MaxRedemptionsPerCustomer = null, bool? NewCustomersOnly = null, ProgramLinks? Links = null);
+    int? MaxRedemptionsPerCode = null, int? MaxRedemptionsPerCustomer = null, bool? NewCustomersOnly = null, ProgramLinks? Links = null,
+    int? HoldDays = null, int? QualifyWithinDays = null, int? CreditExpiryDays = null, long? Budget = null);
 
 /// <summary>A program's link settings, as sent (null fields left out) and as answered (null when not set).</summary>
 internal sealed record ProgramLinks(
@@ -60,4 +62,4 @@ internal sealed record ReferralProgram(
     Guid Id, string Name, string Kind, string Currency, long ReferrerReward, long RefereeReward, Offer? RefereeOffer, Offer? Offer,
     Commission? Commission, long MinimumOrderAmount, int? MaxRewardsPerReferrer, DateTimeOffset? StartsAt, DateTimeOffset? EndsAt,
     int? MaxRedemptionsPerCode, int? MaxRedemptionsPerCustomer, bool NewCustomersOnly, ProgramLinks Links, string Status, DateTimeOffset CreatedAt,
-    DateTimeOffset UpdatedAt);
+    DateTimeOffset UpdatedAt, int? HoldDays, int? QualifyWithinDays, int? CreditExpiryDays, long? Budget, long? Committed, long? Remaining);

@@ -26,7 +26,8 @@ internal sealed record Checkout(
 internal sealed record Redemption(
     Guid Id, Guid ProgramId, string Code, string Kind, string? ReferrerId, string RefereeId, string? OrderId, string Status,
     long Discount, long Credit, IReadOnlyList<Reward> Rewards, string? QualifyingOrderId, long? OrderAmount, string? ReversalReason,
-    DateTimeOffset CreatedAt, DateTimeOffset? QualifiedAt, DateTimeOffset? ReversedAt, Guid? ClickId);
+    DateTimeOffset CreatedAt, DateTimeOffset? QualifiedAt, DateTimeOffset? ReversedAt, Guid? ClickId, DateTimeOffset? QualifyBy,
+    DateTimeOffset? AvailableAt, DateTimeOffset? ExpiredAt);
 
 /// <summary>One side's reward: pending, posted, voided (reversed while pending) or reversed; shortfall is what a reversal could not claw back.</summary>
 internal sealed record Reward(string CustomerId, string Role, long Amount, string Currency, string Status, long? Shortfall);

@@ -103,10 +103,11 @@ internal static class Scenario
         return (balance.Available, balance.Pending);
     }
 
-    private static async Task<Balance> BalanceInAsync(string customerId, string currency)
+    /// <summary>The balance in one currency (zeros when the customer has none in it).</summary>
+    public static async Task<Balance> BalanceInAsync(string customerId, string currency)
     {
         using var finance = Api.Finance();
         var balances = await finance.Credits.GetBalanceAsync(customerId).Ok();
-        return balances.Balances.SingleOrDefault(b => b.Currency == currency) ?? new Balance(currency, 0, 0, 0);
+        return balances.Balances.SingleOrDefault(b => b.Currency == currency) ?? new Balance(currency, 0, 0, null, null, null, 0);
     }
 }

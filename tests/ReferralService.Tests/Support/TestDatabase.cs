@@ -48,9 +48,12 @@ internal sealed class TestDatabase : IAsyncDisposable
     public string? ClusterDirectory => clusterDirectory;
 
     /// <summary>A connection to the run's database, opened (for tests that read or tamper with it directly).</summary>
-    public async Task<DbConnection> OpenAsync()
+    public Task<DbConnection> OpenAsync() => OpenAsync(ConnectionString);
+
+    /// <summary>A connection to another database on this run's server (one of <see cref="CreateDatabaseAsync"/>), opened.</summary>
+    public async Task<DbConnection> OpenAsync(string connectionString)
     {
-        DbConnection connection = IsPostgres ? new NpgsqlConnection(ConnectionString) : new SqlConnection(ConnectionString);
+        DbConnection connection = IsPostgres ? new NpgsqlConnection(connectionString) : new SqlConnection(connectionString);
         await connection.OpenAsync();
         return connection;
     }
@@ -66,6 +69,23 @@ internal sealed class TestDatabase : IAsyncDisposable
     {
         await using var connection = await OpenAsync();
         return await connection.ExecuteScalarAsync<T>(IsPostgres ? postgres : sqlServer, parameters) ?? throw new InvalidOperationException("no value");
+    }
+
+    /// <summary>
+    /// A new, empty database on this run's server, for tests that must not share data with the others (a moved
+    /// clock makes every due item in its database due: Support/TimeTravel). Answers its connection string.
+    /// </summary>
+    public async Task<string> CreateDatabaseAsync(string name)
+    {
+        if (!IsPostgres)
+        {
+            return CreatedIfMissing(new SqlConnectionStringBuilder(ConnectionString) { InitialCatalog = name }.ConnectionString);
+        }
+        await using (var connection = await OpenAsync())
+        {
+            await connection.ExecuteAsync($"CREATE DATABASE \"{name}\"");
+        }
+        return new NpgsqlConnectionStringBuilder(ConnectionString) { Database = name }.ConnectionString;
     }
 
     public static async Task<TestDatabase> StartAsync()

@@ -1,8 +1,12 @@
 -- Spends posted credit at checkout. Never overdraws: the debit is a guarded single-statement
 -- update on the customer's account row. One spend per order per customer (natural key).
 -- status 'existing': this order already has this very spend (a retry without a key).
+-- Expired credit is never spent: under the account's row lock, its lots due at p_now expire (to breakage)
+-- before the debit, which then takes from the lots, soonest expiry first (take_from_lots).
+-- Locks, in order: the customer's account, then the new (customer, order) key.
+DROP FUNCTION IF EXISTS spend_credit(uuid, varchar, bigint, char, varchar, varchar, varchar, char);
 CREATE OR REPLACE FUNCTION spend_credit(
-    p_id uuid, p_customer_id varchar, p_amount bigint, p_currency char, p_order_id varchar,
+    p_id uuid, p_customer_id varchar, p_amount bigint, p_currency char, p_order_id varchar, p_now timestamptz,
     p_caller_id varchar, p_idempotency_key varchar, p_request_hash char)
 RETURNS SETOF spend_row
 LANGUAGE plpgsql AS $$
@@ -35,11 +39,17 @@ BEGIN
                 EXIT work;
             END IF;
 
-            -- Guarded debit: race-free, never below zero.
-            UPDATE accounts a SET debits_posted = a.debits_posted + p_amount
+            -- The account's row lock first, so that its due lots expire before the debit looks at the balance.
+            SELECT a.id INTO v_account FROM accounts a
             WHERE a.kind = 'customer' AND a.owner_id = p_customer_id AND a.currency = p_currency
-              AND a.credits_posted - a.debits_posted >= p_amount
-            RETURNING a.id, a.credits_posted - a.debits_posted INTO v_account, v_balance;
+            FOR UPDATE;
+            IF v_account IS NOT NULL THEN
+                PERFORM expire_account_lots(v_account, p_now);
+                -- Guarded debit: race-free, never below zero.
+                UPDATE accounts a SET debits_posted = a.debits_posted + p_amount
+                WHERE a.id = v_account AND a.credits_posted - a.debits_posted >= p_amount
+                RETURNING a.id, a.credits_posted - a.debits_posted INTO v_account, v_balance;
+            END IF;
             IF v_account IS NULL THEN
                 IF NOT EXISTS (SELECT 1 FROM accounts a WHERE a.kind = 'customer' AND a.owner_id = p_customer_id AND a.currency = p_currency)
                    AND EXISTS (SELECT 1 FROM accounts a WHERE a.kind = 'customer' AND a.owner_id = p_customer_id) THEN
@@ -51,7 +61,7 @@ BEGIN
             END IF;
 
             INSERT INTO spends (id, customer_id, order_id, amount, currency, status, balance_after, created_at)
-            VALUES (p_id, p_customer_id, p_order_id, p_amount, p_currency, 'spent', v_balance, now())
+            VALUES (p_id, p_customer_id, p_order_id, p_amount, p_currency, 'spent', v_balance, p_now)
             ON CONFLICT (customer_id, order_id) DO NOTHING
             RETURNING 'ok', id, customer_id, order_id, amount, currency, status, balance_after, created_at, reversed_at
             INTO v_result;
@@ -65,7 +75,8 @@ BEGIN
         INSERT INTO transfers (debit_account_id, credit_account_id, customer_account_id, amount, currency, phase, kind,
                                spend_id, created_at)
         VALUES (v_account, system_account('spent', '', p_currency), v_account, p_amount, p_currency, 'posted', 'spend',
-                p_id, now());
+                p_id, p_now);
+        PERFORM take_from_lots(v_account, p_amount, 'spend', NULL, p_id, p_now);
     END work;
 
     IF p_idempotency_key IS NOT NULL THEN

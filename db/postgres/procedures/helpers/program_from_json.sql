@@ -1,6 +1,7 @@
 -- A stored idempotency outcome back as a program_row.
 -- PL/pgSQL so that its plan is cached for the session (see add_to_account.sql).
--- An outcome stored before 0007 (keys live 24 hours) has no kind: it was a referral program.
+-- An outcome stored before 0007 (keys live 24 hours) has no kind: it was a referral program; one stored before 0013
+-- reads its time settings and budget as NULL (committed too: the answer was made before programs counted it).
 CREATE OR REPLACE FUNCTION program_from_json(p_outcome text)
 RETURNS program_row
 LANGUAGE plpgsql STABLE AS $$

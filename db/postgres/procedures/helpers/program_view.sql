@@ -11,7 +11,8 @@ BEGIN
            p.kind, p.offer_type, p.offer_percent_off, p.offer_max_discount, p.offer_amount, p.commission_amount,
            p.commission_basis_points, p.commission_max, p.starts_at, p.ends_at, p.max_redemptions_per_code,
            p.max_redemptions_per_customer, p.new_customers_only, p.landing_url, p.ios_app_store_url, p.android_package,
-           p.deep_link_template, p.share_text_template
+           p.deep_link_template, p.share_text_template, p.hold_days, p.qualify_within_days, p.credit_expiry_days,
+           p.budget, p.committed
     INTO v_row
     FROM programs p
     WHERE p.id = p_id;

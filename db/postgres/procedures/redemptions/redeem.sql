@@ -5,19 +5,24 @@
 -- Refusals, in this order: code_not_found, code_disabled, code_expired, code_inactive (program paused),
 -- program_ended, program_not_started, currency_mismatch, order_required, order_below_minimum, self_referral,
 -- not_new_customer, click_not_found (a clickId that names no click of this code), customer_limit_reached,
--- code_exhausted (or referrer_cap_reached), already_redeemed (promo and partner: this code on this order) or
--- already_referred (referral: this friend in this program).
+-- code_exhausted (or referrer_cap_reached), budget_exhausted, already_redeemed (promo and partner: this code on this
+-- order) or already_referred (referral: this friend in this program).
 -- Locks, in order: the code row (only when a limit counts its uses: a referral code always, a promo or partner
 -- code with a per-code limit; any other code is only read, so a shared code like WELCOME10 is no hot row), the
--- customer's customer_uses row (promo and partner), the redemption's natural key (the insert), then the
--- customers' accounts by owner id.
+-- customer's customer_uses row (promo and partner), the program row (only a program with a budget: it commits what
+-- the redemption gives), the redemption's natural key (the insert), then the customers' accounts by owner id.
+-- Time is p_now (the service's clock) for every decision and for the redemption's, its transfers' and its lot's
+-- timestamps: a redemption that starts pending gets qualify_by = p_now + qualify_within_days, when the program has
+-- that setting, and a promo's gift credit expires at p_now + credit_expiry_days.
 -- The redemption records its click: p_click_id when given, else the click the customer claimed, when that claim is of
 -- this code (one primary-key probe of attribution_claims; a claim of another code says nothing about this redemption).
 DROP FUNCTION IF EXISTS redeem(uuid, varchar, varchar, varchar, varchar, varchar, char);
 DROP FUNCTION IF EXISTS redeem(uuid, varchar, varchar, varchar, bigint, char, integer, varchar, varchar, char);
+DROP FUNCTION IF EXISTS redeem(uuid, varchar, varchar, varchar, bigint, char, integer, uuid, varchar, varchar, char);
 CREATE OR REPLACE FUNCTION redeem(
     p_id uuid, p_code varchar, p_customer_id varchar, p_order_id varchar, p_order_amount bigint, p_currency char,
-    p_customer_order_count integer, p_click_id uuid, p_caller_id varchar, p_idempotency_key varchar, p_request_hash char)
+    p_customer_order_count integer, p_click_id uuid, p_now timestamptz, p_caller_id varchar, p_idempotency_key varchar,
+    p_request_hash char)
 RETURNS SETOF redemption_row
 LANGUAGE plpgsql AS $$
 DECLARE
@@ -30,6 +35,7 @@ DECLARE
     v_discount bigint;
     v_referrer_amount bigint;
     v_referee_amount bigint;
+    v_commit bigint := 0;
     v_owner_account bigint;
     v_customer_account bigint;
     v_available bigint;
@@ -49,14 +55,15 @@ BEGIN
         -- negation of one of the general path's refusals, or narrower, so it takes only redemptions the general path
         -- would take too; whatever it does not take (any refusal, promo and partner codes, a friend offer) goes to
         -- the general path below, which applies and explains the checks. Its columns are the general path's, with
-        -- the same types (one record variable serves both).
+        -- the same types (one record variable serves both). A program with a budget takes the general path: only
+        -- there is its program row locked, so a program without one never has its row written by a redemption.
         UPDATE referral_codes c SET reward_count = c.reward_count + 1
         FROM programs p
         WHERE c.code = p_code AND p.id = c.program_id
-          AND p.kind = 'referral' AND p.offer_type IS NULL AND NOT p.new_customers_only
-          AND c.status = 'active' AND (c.expires_at IS NULL OR c.expires_at > now())
-          AND p.status = 'active' AND (p.ends_at IS NULL OR p.ends_at > now())
-          AND (p.starts_at IS NULL OR p.starts_at <= now())
+          AND p.kind = 'referral' AND p.offer_type IS NULL AND NOT p.new_customers_only AND p.budget IS NULL
+          AND c.status = 'active' AND (c.expires_at IS NULL OR c.expires_at > p_now)
+          AND p.status = 'active' AND (p.ends_at IS NULL OR p.ends_at > p_now)
+          AND (p.starts_at IS NULL OR p.starts_at <= p_now)
           AND (p_currency IS NULL OR p_currency = p.currency)
           AND c.owner_id <> p_customer_id
           AND (p_click_id IS NULL OR EXISTS (SELECT 1 FROM clicks k WHERE k.id = p_click_id AND k.code = c.code))
@@ -65,7 +72,7 @@ BEGIN
         RETURNING c.owner_id, p.id AS program_id, p.kind, p.currency, p.funding_account_id, p.max_rewards_per_referrer,
                   p.max_redemptions_per_customer, COALESCE(c.max_redemptions, p.max_redemptions_per_code) AS code_limit,
                   NULL::text AS refusal, 0::bigint AS discount, p.referee_reward AS referee_amount,
-                  p.referrer_reward AS referrer_amount
+                  p.referrer_reward AS referrer_amount, p.qualify_within_days, p.credit_expiry_days, p.budget
         INTO v_code;
         v_claimed := FOUND;
 
@@ -77,10 +84,10 @@ BEGIN
                    p.max_redemptions_per_customer, COALESCE(c.max_redemptions, p.max_redemptions_per_code) AS code_limit,
                    CASE
                        WHEN c.status <> 'active' THEN 'code_disabled'
-                       WHEN c.expires_at <= now() THEN 'code_expired'
+                       WHEN c.expires_at <= p_now THEN 'code_expired'
                        WHEN p.status = 'paused' THEN 'code_inactive'
-                       WHEN p.status = 'ended' OR p.ends_at <= now() THEN 'program_ended'
-                       WHEN p.starts_at > now() THEN 'program_not_started'
+                       WHEN p.status = 'ended' OR p.ends_at <= p_now THEN 'program_ended'
+                       WHEN p.starts_at > p_now THEN 'program_not_started'
                        WHEN p_currency <> p.currency THEN 'currency_mismatch'
                        WHEN (p.kind <> 'referral' OR p.offer_type IS NOT NULL)
                             AND (p_order_id IS NULL OR p_order_amount IS NULL) THEN 'order_required'
@@ -102,7 +109,8 @@ BEGIN
                         WHEN p.kind = 'promo' THEN 0
                         WHEN p.commission_basis_points IS NOT NULL
                             THEN offer_value(p_order_amount, p.commission_basis_points, p.commission_max, NULL)
-                        ELSE p.commission_amount END AS referrer_amount
+                        ELSE p.commission_amount END AS referrer_amount,
+                   p.qualify_within_days, p.credit_expiry_days, p.budget
             INTO v_code
             FROM referral_codes c JOIN programs p ON p.id = c.program_id
             WHERE c.code = p_code;
@@ -162,38 +170,69 @@ BEGIN
             END IF;
         END IF;
 
+        -- A program with a budget commits everything this redemption gives, by one guarded update of its row (which
+        -- takes the row lock until commit, so the budget holds under concurrency); the claims above are undone when
+        -- it refuses. Nothing to commit, nothing locked.
+        IF v_code.budget IS NOT NULL THEN
+            v_commit := v_referrer_amount + v_referee_amount + v_discount;
+        END IF;
+        IF v_commit > 0 THEN
+            UPDATE programs p SET committed = p.committed + v_commit
+            WHERE p.id = v_code.program_id AND p.budget IS NOT NULL AND p.committed + v_commit <= p.budget;
+            IF NOT FOUND THEN
+                IF v_claimed THEN
+                    UPDATE referral_codes c SET reward_count = c.reward_count - 1 WHERE c.code = p_code;
+                END IF;
+                IF v_code.kind <> 'referral' THEN
+                    UPDATE customer_uses u SET uses = u.uses - 1
+                    WHERE u.program_id = v_code.program_id AND u.customer_id = p_customer_id;
+                END IF;
+                v_result.status := 'budget_exhausted';
+                EXIT work;
+            END IF;
+        END IF;
+
         -- The natural key is the last word: one redemption per friend and referral program, one use of a promo or
         -- partner code per order. Without a clickId, the click is the one the customer claimed, if that claim is of
         -- this code: a subquery of the insert rather than a statement of its own (one cost redeem 11% in a paired run).
         IF v_code.kind = 'referral' THEN
             INSERT INTO redemptions (id, program_id, code, referrer_id, referee_id, order_id, status, currency,
-                                     referrer_reward, referee_reward, order_amount, created_at, kind, discount, click_id)
+                                     referrer_reward, referee_reward, order_amount, created_at, kind, discount, click_id,
+                                     qualify_by)
             VALUES (p_id, v_code.program_id, p_code, v_code.owner_id, p_customer_id, p_order_id, 'pending',
-                    v_code.currency, v_referrer_amount, v_referee_amount, p_order_amount, now(), 'referral', v_discount,
+                    v_code.currency, v_referrer_amount, v_referee_amount, p_order_amount, p_now, 'referral', v_discount,
                     COALESCE(p_click_id, (SELECT a.click_id FROM attribution_claims a
-                                          WHERE a.customer_id = p_customer_id AND a.code = p_code)))
+                                          WHERE a.customer_id = p_customer_id AND a.code = p_code)),
+                    p_now + make_interval(days => v_code.qualify_within_days))
             ON CONFLICT (program_id, referee_id) WHERE kind = 'referral' DO NOTHING
             RETURNING 'ok', id, program_id, code, referrer_id, referee_id, order_id, status, currency, referrer_reward,
                       referee_reward, referrer_shortfall, referee_shortfall, qualifying_order_id, order_amount,
-                      reversal_reason, created_at, qualified_at, reversed_at, kind, discount, click_id
+                      reversal_reason, created_at, qualified_at, reversed_at, kind, discount, click_id, qualify_by,
+                      available_at, expired_at
             INTO v_result;
         ELSE
             INSERT INTO redemptions (id, program_id, code, referrer_id, referee_id, order_id, status, currency,
-                                     referrer_reward, referee_reward, order_amount, created_at, kind, discount, click_id)
+                                     referrer_reward, referee_reward, order_amount, created_at, kind, discount, click_id,
+                                     qualify_by)
             VALUES (p_id, v_code.program_id, p_code, v_code.owner_id, p_customer_id, p_order_id,
                     CASE WHEN v_code.kind = 'promo' THEN 'redeemed' ELSE 'pending' END, v_code.currency,
-                    v_referrer_amount, v_referee_amount, p_order_amount, now(), v_code.kind, v_discount,
+                    v_referrer_amount, v_referee_amount, p_order_amount, p_now, v_code.kind, v_discount,
                     COALESCE(p_click_id, (SELECT a.click_id FROM attribution_claims a
-                                          WHERE a.customer_id = p_customer_id AND a.code = p_code)))
+                                          WHERE a.customer_id = p_customer_id AND a.code = p_code)),
+                    CASE WHEN v_code.kind <> 'promo' THEN p_now + make_interval(days => v_code.qualify_within_days) END)
             ON CONFLICT (code, order_id) WHERE kind <> 'referral' DO NOTHING
             RETURNING 'ok', id, program_id, code, referrer_id, referee_id, order_id, status, currency, referrer_reward,
                       referee_reward, referrer_shortfall, referee_shortfall, qualifying_order_id, order_amount,
-                      reversal_reason, created_at, qualified_at, reversed_at, kind, discount, click_id
+                      reversal_reason, created_at, qualified_at, reversed_at, kind, discount, click_id, qualify_by,
+                      available_at, expired_at
             INTO v_result;
         END IF;
         IF NOT FOUND THEN
             IF v_claimed THEN
                 UPDATE referral_codes c SET reward_count = c.reward_count - 1 WHERE c.code = p_code;
+            END IF;
+            IF v_commit > 0 THEN
+                UPDATE programs p SET committed = p.committed - v_commit WHERE p.id = v_code.program_id;
             END IF;
             IF v_code.kind = 'referral' THEN
                 v_result.status := 'already_referred';
@@ -225,7 +264,7 @@ BEGIN
         INSERT INTO transfers (debit_account_id, credit_account_id, customer_account_id, amount, currency, phase, kind,
                                redemption_id, created_at)
         SELECT v_code.funding_account_id, leg.account_id, leg.account_id, leg.amount, v_code.currency, leg.phase,
-               leg.kind, p_id, now()
+               leg.kind, p_id, p_now
         FROM (VALUES (v_owner_account, v_referrer_amount, 'pending',
                       CASE WHEN v_code.kind = 'partner' THEN 'commission' ELSE 'referrer_reward' END),
                      (v_customer_account, v_referee_amount,
@@ -234,8 +273,10 @@ BEGIN
              AS leg (account_id, amount, phase, kind)
         WHERE leg.amount > 0;
         IF v_available IS NOT NULL THEN
-            -- Posted credit first pays what its customer owes, if anything.
-            PERFORM settle_receivable(v_customer_account, v_available, p_id, NULL);
+            -- Posted credit is a lot (expiring when the program says so), and first pays what its customer owes.
+            PERFORM grant_lot(v_customer_account, v_referee_amount, v_code.program_id, p_id,
+                              p_now + make_interval(days => v_code.credit_expiry_days), p_now);
+            PERFORM settle_receivable(v_customer_account, v_available, p_id, NULL, p_now);
         END IF;
     END work;
 

@@ -1,7 +1,10 @@
 -- Reconciliation over the whole ledger: one row per violation of DESIGN.md invariants 1-3, of "credit
 -- pays what is owed first" (nobody holds available credit and an unsettled shortfall in one currency),
 -- transfers whose accounts are in another currency, and the references the schema leaves to the
--- procedures instead of foreign keys. No rows means the ledger is sound. Sums are numeric (no overflow).
+-- procedures instead of foreign keys; of credit lots (each lot proved by its movements, each customer's lots
+-- holding its posted balance) and of program budgets (committed is what live redemptions grant). Breakage
+-- accounts are accounts like any other: the trial balance counts them. No rows means the ledger is sound.
+-- Sums are numeric (no overflow).
 CREATE OR REPLACE FUNCTION ledger_check()
 RETURNS SETOF ledger_violation_row
 LANGUAGE plpgsql STABLE AS $$
@@ -83,6 +86,49 @@ BEGIN
            format('redemption %s names code %s, which does not exist', d.id, d.code)::varchar(400)
     FROM redemptions d
     WHERE NOT EXISTS (SELECT 1 FROM referral_codes c WHERE c.code = d.code)
+    UNION ALL
+    -- Every lot: granted, changed by its movements (spent, settled, reversed, expired, given back), is what it
+    -- holds, and that lies within [0, granted].
+    SELECT 'lot_balanced', l.account_id, l.currency,
+           format('lot %s: granted %s, movements %s, remaining %s', l.id, l.granted, COALESCE(m.moved, 0),
+                  l.remaining)::varchar(400)
+    FROM credit_lots l
+    LEFT JOIN (SELECT lm.lot_id, SUM(lm.amount::numeric) AS moved FROM lot_movements lm GROUP BY lm.lot_id) m
+           ON m.lot_id = l.id
+    WHERE l.remaining <> l.granted + COALESCE(m.moved, 0) OR l.remaining < 0 OR l.remaining > l.granted
+    UNION ALL
+    -- A customer account's lots hold exactly its posted balance.
+    SELECT 'lots_match_balance', a.id, a.currency,
+           format('posted balance %s, its lots hold %s', a.credits_posted - a.debits_posted,
+                  COALESCE(s.remaining, 0))::varchar(400)
+    FROM accounts a
+    LEFT JOIN (SELECT l.account_id, SUM(l.remaining::numeric) AS remaining FROM credit_lots l GROUP BY l.account_id) s
+           ON s.account_id = a.id
+    WHERE a.kind = 'customer' AND a.credits_posted - a.debits_posted <> COALESCE(s.remaining, 0)
+    UNION ALL
+    -- Lots and movements carry no foreign keys either (0013_time.sql).
+    SELECT 'lot_account_exists', l.account_id, l.currency,
+           format('lot %s names account %s, which is not a customer account in %s', l.id, l.account_id,
+                  l.currency)::varchar(400)
+    FROM credit_lots l
+    WHERE NOT EXISTS (SELECT 1 FROM accounts a WHERE a.id = l.account_id AND a.kind = 'customer' AND a.currency = l.currency)
+    UNION ALL
+    SELECT 'lot_movement_lot_exists', NULL::bigint, NULL::char(3),
+           format('lot movement %s names lot %s, which does not exist', lm.id, lm.lot_id)::varchar(400)
+    FROM lot_movements lm
+    WHERE NOT EXISTS (SELECT 1 FROM credit_lots l WHERE l.id = lm.lot_id)
+    UNION ALL
+    -- A program with a budget has committed what its live redemptions grant (rewards, commission, credit, discount).
+    SELECT 'budget_committed_matches', NULL::bigint, p.currency,
+           format('program %s: committed %s, its live redemptions grant %s (budget %s)', p.id, p.committed,
+                  COALESCE(g.granted, 0), p.budget)::varchar(400)
+    FROM programs p
+    LEFT JOIN (SELECT d.program_id, SUM(d.referrer_reward::numeric + d.referee_reward + d.discount) AS granted
+               FROM redemptions d
+               WHERE d.status IN ('pending', 'held', 'rewarded', 'redeemed')
+               GROUP BY d.program_id) g
+           ON g.program_id = p.id
+    WHERE p.budget IS NOT NULL AND p.committed <> COALESCE(g.granted, 0)
     ) AS v (invariant, account_id, currency, detail);
 END;
 $$;

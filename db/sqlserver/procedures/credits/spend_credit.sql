@@ -1,6 +1,8 @@
 -- Spends posted credit at checkout. Never overdraws: the debit is a guarded single-statement
 -- update on the customer's account row. One spend per order per customer (natural key).
 -- status 'existing': this order already has this very spend (a retry without a key).
+-- Expired credit is never spent: under the account's row lock, its lots due at @now expire (to breakage)
+-- before the debit, which then takes from the lots, soonest expiry first (dbo.take_from_lots).
 -- Locks, in order: the customer's account, then the new (customer, order) key (a lost race undoes the debit).
 CREATE OR ALTER PROCEDURE dbo.spend_credit
     @id               uniqueidentifier,
@@ -8,6 +10,7 @@ CREATE OR ALTER PROCEDURE dbo.spend_credit
     @amount           bigint,
     @currency         char(3),
     @order_id         nvarchar(64),
+    @now              datetimeoffset(6),
     @caller_id        nvarchar(200),
     @idempotency_key  nvarchar(255),
     @request_hash     char(64)
@@ -19,7 +22,6 @@ BEGIN
     DECLARE @account bigint, @balance bigint, @spent bigint;
     DECLARE @existing_id uniqueidentifier, @existing_amount bigint, @existing_currency char(3);
     DECLARE @debited TABLE (account_id bigint NOT NULL, balance bigint NOT NULL);
-    DECLARE @now datetimeoffset(6) = SYSUTCDATETIME();
     -- The spend_row being answered (PG: v_result).
     DECLARE @result dbo.spend_row;
 
@@ -54,12 +56,23 @@ BEGIN
             GOTO work_done;
         END;
 
-        -- Guarded debit: race-free, never below zero.
-        UPDATE dbo.accounts SET debits_posted = debits_posted + @amount
-        OUTPUT inserted.id, inserted.credits_posted - inserted.debits_posted INTO @debited (account_id, balance)
-        WHERE kind = 'customer' AND owner_id = @customer_id AND currency = @currency
-          AND credits_posted - debits_posted >= @amount;
-        SELECT @account = d.account_id, @balance = d.balance FROM @debited d;
+        -- The account's row lock first (UPDLOCK to commit; no HOLDLOCK: a missing account needs no range lock),
+        -- so that its due lots expire before the debit looks at the balance.
+        SET @account = NULL;
+        SELECT @account = a.id
+        FROM dbo.accounts a WITH (UPDLOCK, ROWLOCK)
+        WHERE a.kind = 'customer' AND a.owner_id = @customer_id AND a.currency = @currency;
+        IF @account IS NOT NULL
+        BEGIN
+            EXEC dbo.expire_account_lots @account_id = @account, @now = @now;
+            -- Guarded debit: race-free, never below zero.
+            DELETE FROM @debited;
+            UPDATE dbo.accounts SET debits_posted = debits_posted + @amount
+            OUTPUT inserted.id, inserted.credits_posted - inserted.debits_posted INTO @debited (account_id, balance)
+            WHERE id = @account AND credits_posted - debits_posted >= @amount;
+            SET @account = NULL;
+            SELECT @account = d.account_id, @balance = d.balance FROM @debited d;
+        END;
         IF @account IS NULL
         BEGIN
             -- A concurrent spend for this very order may have taken the credit and committed while the
@@ -102,6 +115,8 @@ BEGIN
         INSERT INTO dbo.transfers (debit_account_id, credit_account_id, customer_account_id, amount, currency, phase, kind,
                                    spend_id, created_at)
         VALUES (@account, @spent, @account, @amount, @currency, 'posted', 'spend', @id, @now);
+        EXEC dbo.take_from_lots @account_id = @account, @amount = @amount, @kind = 'spend', @redemption_id = NULL,
+            @spend_id = @id, @now = @now;
         INSERT INTO @result SELECT * FROM dbo.spend_view(@id);
 
     work_done:

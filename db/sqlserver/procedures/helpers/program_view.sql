@@ -13,6 +13,7 @@ RETURN
            CONVERT(datetime2(6), SWITCHOFFSET(p.starts_at, '+00:00')) AS starts_at,
            CONVERT(datetime2(6), SWITCHOFFSET(p.ends_at, '+00:00')) AS ends_at,
            p.max_redemptions_per_code, p.max_redemptions_per_customer, p.new_customers_only, p.landing_url, p.ios_app_store_url,
-           p.android_package, p.deep_link_template, p.share_text_template
+           p.android_package, p.deep_link_template, p.share_text_template, p.hold_days, p.qualify_within_days,
+           p.credit_expiry_days, p.budget, p.committed
     FROM dbo.programs p
     WHERE p.id = @id;

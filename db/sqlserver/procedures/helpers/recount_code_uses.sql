@@ -12,6 +12,6 @@ BEGIN
     SET reward_count = n.uses
     FROM dbo.referral_codes c
     CROSS APPLY (SELECT COUNT(*) AS uses FROM dbo.redemptions r
-                 WHERE r.code = c.code AND r.kind <> 'referral' AND r.status <> 'reversed') n
+                 WHERE r.code = c.code AND r.kind <> 'referral' AND r.status NOT IN ('reversed', 'expired')) n
     WHERE c.program_id = @program_id AND c.max_redemptions IS NULL AND c.reward_count <> n.uses;
 END;

@@ -10,6 +10,9 @@ RETURN
            CONVERT(datetime2(6), SWITCHOFFSET(r.created_at, '+00:00')) AS created_at,
            CONVERT(datetime2(6), SWITCHOFFSET(r.qualified_at, '+00:00')) AS qualified_at,
            CONVERT(datetime2(6), SWITCHOFFSET(r.reversed_at, '+00:00')) AS reversed_at,
-           r.kind, r.discount, r.click_id
+           r.kind, r.discount, r.click_id,
+           CONVERT(datetime2(6), SWITCHOFFSET(r.qualify_by, '+00:00')) AS qualify_by,
+           CONVERT(datetime2(6), SWITCHOFFSET(r.available_at, '+00:00')) AS available_at,
+           CONVERT(datetime2(6), SWITCHOFFSET(r.expired_at, '+00:00')) AS expired_at
     FROM dbo.redemptions r
     WHERE r.id = @id;

@@ -1,6 +1,6 @@
 -- Creates a program of any kind and its funding account (the rules of each kind: PG's create_program.sql).
--- The parameters 0007 and 0010 added have defaults, so an instance of the release before can still create referral programs
--- while a deploy replaces instances one by one. A repeat of the same Idempotency-Key replays the
+-- The parameters 0007, 0010 and 0013 added have defaults, so an instance of the release before can still create referral
+-- programs while a deploy replaces instances one by one. A repeat of the same Idempotency-Key replays the
 -- stored outcome; the same key with another request answers 'idempotency_key_reused'.
 CREATE OR ALTER PROCEDURE dbo.create_program
     @id                        uniqueidentifier,
@@ -28,6 +28,10 @@ CREATE OR ALTER PROCEDURE dbo.create_program
     @android_package           varchar(255) = NULL,
     @deep_link_template        nvarchar(2000) = NULL,
     @share_text_template       nvarchar(1000) = NULL,
+    @hold_days                 int = NULL,
+    @qualify_within_days       int = NULL,
+    @credit_expiry_days        int = NULL,
+    @budget                    bigint = NULL,
     @caller_id                 nvarchar(200),
     @idempotency_key           nvarchar(255),
     @request_hash              char(64)
@@ -60,12 +64,14 @@ BEGIN
                                   commission_amount, commission_basis_points, commission_max, starts_at, ends_at,
                                   max_redemptions_per_code, max_redemptions_per_customer, new_customers_only,
                                   landing_url, ios_app_store_url, android_package, deep_link_template, share_text_template,
+                                  hold_days, qualify_within_days, credit_expiry_days, budget,
                                   status, funding_account_id, created_at, updated_at)
         VALUES (@id, @name, @currency, @kind, @referrer_reward, @referee_reward, @minimum_order_amount,
                 @max_rewards_per_referrer, @offer_type, @offer_percent_off, @offer_max_discount, @offer_amount,
                 @commission_amount, @commission_basis_points, @commission_max, @starts_at, @ends_at,
                 @max_redemptions_per_code, @max_redemptions_per_customer, @new_customers_only,
                 @landing_url, @ios_app_store_url, @android_package, @deep_link_template, @share_text_template,
+                @hold_days, @qualify_within_days, @credit_expiry_days, @budget,
                 'active', @funding, @now, @now);
         INSERT INTO @result SELECT * FROM dbo.program_view(@id);
 

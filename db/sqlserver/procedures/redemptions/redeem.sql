@@ -2,13 +2,15 @@
 -- code_not_found, code_disabled, code_expired, code_inactive (program paused), program_ended, program_not_started,
 -- currency_mismatch, order_required, order_below_minimum, self_referral, not_new_customer, click_not_found (a
 -- @click_id that names no click of this code), customer_limit_reached, code_exhausted (or referrer_cap_reached),
--- already_redeemed (promo, partner) or already_referred (referral). The redemption records its click: @click_id when
--- given, else the click the customer claimed, when that claim is of this code (one primary-key seek).
+-- budget_exhausted, already_redeemed (promo, partner) or already_referred (referral). The redemption records its click:
+-- @click_id when given, else the click the customer claimed, when that claim is of this code (one primary-key seek).
 -- Locks, in order: the code row (only when a limit counts its uses: a referral code always, a promo or partner
 -- code with a per-code limit; any other code is only read, so a shared code is no hot row), the customer's
--- customer_uses row (promo and partner), the redemption's natural key (the insert), then the customers' accounts
--- by owner id. The parameters added for promo codes have defaults, so an instance of the release before can still
--- redeem referral codes while a deploy replaces instances one by one (and so has @click_id, added by 0011).
+-- customer_uses row (promo and partner), the program row (only a program with a budget), the redemption's natural
+-- key (the insert), then the customers' accounts by owner id. The parameters added for promo codes have defaults, so
+-- an instance of the release before could still redeem referral codes while a deploy replaced instances one by one
+-- (and so has @click_id, added by 0011). @now (added by 0013, which is deployed with the service stopped) has none:
+-- time is the service's clock, never the database's (qualify_by and a gift credit's expiry: PG's redeem.sql).
 CREATE OR ALTER PROCEDURE dbo.redeem
     @id                    uniqueidentifier,
     @code                  nvarchar(32),
@@ -18,6 +20,7 @@ CREATE OR ALTER PROCEDURE dbo.redeem
     @currency              char(3) = NULL,
     @customer_order_count  int = NULL,
     @click_id              uniqueidentifier = NULL,
+    @now                   datetimeoffset(6),
     @caller_id             nvarchar(200),
     @idempotency_key       nvarchar(255),
     @request_hash          char(64)
@@ -31,13 +34,13 @@ BEGIN
             @program_currency char(3), @referrer_reward bigint, @referee_reward bigint, @minimum bigint,
             @max_rewards int, @funding bigint, @offer_type varchar(10), @percent_off int, @max_discount bigint,
             @offer_amount bigint, @commission_amount bigint, @commission_basis_points int, @commission_max bigint,
-            @starts_at datetimeoffset(6), @ends_at datetimeoffset(6), @per_code int, @per_customer int, @new_only bit;
+            @starts_at datetimeoffset(6), @ends_at datetimeoffset(6), @per_code int, @per_customer int, @new_only bit,
+            @qualify_within_days int, @credit_expiry_days int, @budget bigint;
     DECLARE @status varchar(40), @limit int, @cap int, @claimed bit = 0, @used bit = 0, @attempt int = 0,
             @inserted bit = 0, @discount bigint, @referrer_amount bigint, @referee_amount bigint,
             @owner_account bigint, @customer_account bigint, @available bigint, @ignored bigint, @count int,
-            @redemption_click uniqueidentifier = @click_id;
+            @redemption_click uniqueidentifier = @click_id, @commit bigint = 0, @lot_expires_at datetimeoffset(6);
     DECLARE @posted TABLE (available bigint NOT NULL);
-    DECLARE @now datetimeoffset(6) = SYSUTCDATETIME();
     -- The redemption_row being answered (PG: v_result).
     DECLARE @result dbo.redemption_row;
 
@@ -63,7 +66,8 @@ BEGIN
                @commission_amount = p.commission_amount, @commission_basis_points = p.commission_basis_points,
                @commission_max = p.commission_max, @starts_at = p.starts_at, @ends_at = p.ends_at,
                @per_code = p.max_redemptions_per_code, @per_customer = p.max_redemptions_per_customer,
-               @new_only = p.new_customers_only
+               @new_only = p.new_customers_only, @qualify_within_days = p.qualify_within_days,
+               @credit_expiry_days = p.credit_expiry_days, @budget = p.budget
         FROM dbo.referral_codes c JOIN dbo.programs p ON p.id = c.program_id
         WHERE c.code = @code;
         IF @found = 0
@@ -181,6 +185,27 @@ BEGIN
             END;
         END;
 
+        -- A program with a budget commits everything this redemption gives, by one guarded update of its row (the
+        -- exclusive row lock it takes is held to commit, so the budget holds under concurrency); the claims above are
+        -- undone when it refuses. A program without a budget is only read: its row is no hot spot.
+        IF @budget IS NOT NULL
+            SET @commit = @referrer_amount + @referee_amount + @discount;
+        IF @commit > 0
+        BEGIN
+            UPDATE dbo.programs WITH (ROWLOCK) SET committed = committed + @commit
+            WHERE id = @program_id AND budget IS NOT NULL AND committed + @commit <= budget;
+            IF @@ROWCOUNT = 0
+            BEGIN
+                IF @claimed = 1
+                    UPDATE dbo.referral_codes SET reward_count = reward_count - 1 WHERE code = @code;
+                IF @kind <> 'referral'
+                    UPDATE dbo.customer_uses SET uses = uses - 1
+                    WHERE program_id = @program_id AND customer_id = @customer_id;
+                INSERT INTO @result (status) VALUES ('budget_exhausted');
+                GOTO work_done;
+            END;
+        END;
+
         -- Without a @click_id, the click the customer claimed, if that claim is of this code.
         IF @redemption_click IS NULL
             SELECT @redemption_click = a.click_id
@@ -194,10 +219,11 @@ BEGIN
         BEGIN TRY
             INSERT INTO dbo.redemptions (id, program_id, code, referrer_id, referee_id, order_id, status, currency,
                                          referrer_reward, referee_reward, order_amount, created_at, kind, discount,
-                                         click_id)
+                                         click_id, qualify_by)
             VALUES (@id, @program_id, @code, @owner, @customer_id, @order_id,
                     CASE WHEN @kind = 'promo' THEN 'redeemed' ELSE 'pending' END, @program_currency,
-                    @referrer_amount, @referee_amount, @order_amount, @now, @kind, @discount, @redemption_click);
+                    @referrer_amount, @referee_amount, @order_amount, @now, @kind, @discount, @redemption_click,
+                    CASE WHEN @kind <> 'promo' THEN DATEADD(day, @qualify_within_days, @now) END);
             SET @inserted = 1;
         END TRY
         BEGIN CATCH
@@ -211,6 +237,8 @@ BEGIN
         BEGIN
             IF @claimed = 1
                 UPDATE dbo.referral_codes SET reward_count = reward_count - 1 WHERE code = @code;
+            IF @commit > 0
+                UPDATE dbo.programs SET committed = committed - @commit WHERE id = @program_id;
             IF @kind = 'referral'
                 INSERT INTO @result (status) VALUES ('already_referred');
             ELSE
@@ -254,9 +282,14 @@ BEGIN
              AS leg (account_id, amount, phase, kind)
         WHERE leg.amount > 0;
         IF @available IS NOT NULL
-            -- Posted credit first pays what its customer owes, if anything.
+        BEGIN
+            -- Posted credit is a lot (expiring when the program says so), and first pays what its customer owes.
+            SET @lot_expires_at = DATEADD(day, @credit_expiry_days, @now);
+            EXEC dbo.grant_lot @account_id = @customer_account, @amount = @referee_amount, @program_id = @program_id,
+                @redemption_id = @id, @expires_at = @lot_expires_at, @now = @now;
             EXEC dbo.settle_receivable @account_id = @customer_account, @available = @available, @redemption_id = @id,
                 @spend_id = NULL, @now = @now, @available_after = @ignored OUTPUT;
+        END;
 
         INSERT INTO @result SELECT * FROM dbo.redemption_view(@id);
 

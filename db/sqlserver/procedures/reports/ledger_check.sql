@@ -1,7 +1,8 @@
 -- Reconciliation over the whole ledger: one row per violation of DESIGN.md invariants 1-3, of "credit
 -- pays what is owed first" (nobody holds available credit and an unsettled shortfall in one currency),
 -- transfers whose accounts are in another currency, and the references the schema leaves to the
--- procedures instead of foreign keys. No rows means the ledger is sound.
+-- procedures instead of foreign keys; of credit lots and program budgets (PG's ledger_check.sql says which).
+-- No rows means the ledger is sound.
 -- A procedure cannot be selected from, so the trial balance (PG: FROM trial_balance()) is the same query
 -- as dbo.trial_balance, repeated here as the CTEs live, tb_legs and tb. Sums are decimal(38, 0).
 -- Snapshot isolation: every branch reads the same point in time (see dbo.trial_balance).
@@ -124,5 +125,57 @@ BEGIN
                    COLLATE Latin1_General_100_BIN2
         FROM dbo.redemptions d
         WHERE NOT EXISTS (SELECT 1 FROM dbo.referral_codes c WHERE c.code = d.code)
+        UNION ALL
+        -- Every lot: granted, changed by its movements, is what it holds, within [0, granted].
+        SELECT 'lot_balanced', l.account_id, l.currency,
+               CAST(CONCAT(N'lot ', l.id, N': granted ', l.granted, N', movements ', COALESCE(m.moved, 0),
+                           N', remaining ', l.remaining) AS nvarchar(400))
+                   COLLATE Latin1_General_100_BIN2
+        FROM dbo.credit_lots l
+        LEFT JOIN (SELECT lm.lot_id, SUM(CAST(lm.amount AS decimal(38, 0))) AS moved
+                   FROM dbo.lot_movements lm GROUP BY lm.lot_id) m
+               ON m.lot_id = l.id
+        WHERE l.remaining <> l.granted + COALESCE(m.moved, 0) OR l.remaining < 0 OR l.remaining > l.granted
+        UNION ALL
+        -- A customer account's lots hold exactly its posted balance.
+        SELECT 'lots_match_balance', a.id, a.currency,
+               CAST(CONCAT(N'posted balance ', a.credits_posted - a.debits_posted, N', its lots hold ',
+                           COALESCE(s.remaining, 0)) AS nvarchar(400))
+                   COLLATE Latin1_General_100_BIN2
+        FROM dbo.accounts a
+        LEFT JOIN (SELECT l.account_id, SUM(CAST(l.remaining AS decimal(38, 0))) AS remaining
+                   FROM dbo.credit_lots l GROUP BY l.account_id) s
+               ON s.account_id = a.id
+        WHERE a.kind = 'customer' AND a.credits_posted - a.debits_posted <> COALESCE(s.remaining, 0)
+        UNION ALL
+        -- Lots and movements carry no foreign keys either (0013_time.sql).
+        SELECT 'lot_account_exists', l.account_id, l.currency,
+               CAST(CONCAT(N'lot ', l.id, N' names account ', l.account_id, N', which is not a customer account in ',
+                           l.currency) AS nvarchar(400))
+                   COLLATE Latin1_General_100_BIN2
+        FROM dbo.credit_lots l
+        WHERE NOT EXISTS (SELECT 1 FROM dbo.accounts a
+                          WHERE a.id = l.account_id AND a.kind = 'customer' AND a.currency = l.currency)
+        UNION ALL
+        SELECT 'lot_movement_lot_exists', CAST(NULL AS bigint), CAST(NULL AS char(3)),
+               CAST(CONCAT(N'lot movement ', lm.id, N' names lot ', lm.lot_id, N', which does not exist') AS nvarchar(400))
+                   COLLATE Latin1_General_100_BIN2
+        FROM dbo.lot_movements lm
+        WHERE NOT EXISTS (SELECT 1 FROM dbo.credit_lots l WHERE l.id = lm.lot_id)
+        UNION ALL
+        -- A program with a budget has committed what its live redemptions grant (rewards, commission, credit, discount).
+        SELECT 'budget_committed_matches', CAST(NULL AS bigint), p.currency,
+               CAST(CONCAT(N'program ', LOWER(CONVERT(nvarchar(36), p.id)), N': committed ', p.committed,
+                           N', its live redemptions grant ', COALESCE(g.granted, 0), N' (budget ', p.budget, N')')
+                    AS nvarchar(400))
+                   COLLATE Latin1_General_100_BIN2
+        FROM dbo.programs p
+        LEFT JOIN (SELECT d.program_id,
+                          SUM(CAST(d.referrer_reward AS decimal(38, 0)) + d.referee_reward + d.discount) AS granted
+                   FROM dbo.redemptions d
+                   WHERE d.status IN ('pending', 'held', 'rewarded', 'redeemed')
+                   GROUP BY d.program_id) g
+               ON g.program_id = p.id
+        WHERE p.budget IS NOT NULL AND p.committed <> COALESCE(g.granted, 0)
     ) AS v;
 END;
