@@ -58,14 +58,15 @@ internal sealed record RedemptionRow(
     public RedemptionResponse ToResponse()
     {
         // A reward follows its redemption: pending until qualified (posted), or until its hold ends (held); a promo's
-        // credit is posted at once; expiry voids a pending reward; a reversal voids a pending or held reward (reversed
-        // before it was qualified, or before its hold ended) and reverses a posted one.
+        // credit is posted at once; expiry voids a pending reward; a reversal voids a pending or held reward and
+        // reverses a posted one. Only reversing a posted reward records a shortfall (0 when all was taken back), so
+        // the shortfalls say which it was, even for a hold that had ended but had not been posted yet.
         var rewardStatus = RedemptionStatus switch
         {
             "pending" or "held" => "pending",
             "rewarded" or "redeemed" => "posted",
             "expired" => "voided",
-            _ => (QualifiedAt is null && Kind != "promo") || ReversedAt < AvailableAt ? "voided" : "reversed",
+            _ => ReferrerShortfall is null && RefereeShortfall is null ? "voided" : "reversed",
         };
         var currency = Currency.Trim();
         List<RewardResponse> rewards = [];
