@@ -111,7 +111,7 @@ internal sealed class TestDatabase : IAsyncDisposable
         var directory = Path.Combine(Path.GetTempPath(), "referral-tests-" + Guid.NewGuid().ToString("N")[..8]);
         var port = FreePort();
         var output = await RunScriptAsync("start", directory, port.ToString(System.Globalization.CultureInfo.InvariantCulture));
-        var connectionString = output.Trim().Split('\n')[^1] + ";Maximum Pool Size=200;Timeout=5";
+        var connectionString = output.Trim().Split('\n')[^1] + ";Maximum Pool Size=100;Timeout=30";
         return new TestDatabase("Postgres", connectionString, directory);
     }
 
