@@ -161,7 +161,10 @@ internal sealed partial class JobRunner(
         JobKinds.PostHeldRewards => store.PostHeldRewardsAsync(now, batchSize, ct),
         JobKinds.ExpireRedemptions => store.ExpireRedemptionsAsync(now, batchSize, ct),
         JobKinds.ExpireCreditLots => store.ExpireCreditLotsAsync(now, batchSize, ct),
-        JobKinds.PurgeIdempotencyKeys => store.PurgeIdempotencyKeysAsync(now - TimeSpan.FromHours(idempotency.Value.RetentionHours), batchSize, ct),
+        // Key retention is real elapsed time (the database stamps keys with its own clock): on the machine's clock, so
+        // a staging instance running with Clock:Offset does not forget the keys it has just stored.
+        JobKinds.PurgeIdempotencyKeys => store.PurgeIdempotencyKeysAsync(
+            TimeProvider.System.GetUtcNow() - TimeSpan.FromHours(idempotency.Value.RetentionHours), batchSize, ct),
         _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "Unknown job kind."),
     };
 

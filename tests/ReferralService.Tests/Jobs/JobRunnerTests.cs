@@ -27,7 +27,7 @@ internal sealed class JobRunnerTests
     }
 
     [Test]
-    public async Task A_pass_purges_the_keys_older_than_the_retention_at_the_services_time()
+    public async Task A_pass_purges_keys_older_than_the_retention_in_real_time_whatever_the_services_clock_says()
     {
         await using var travel = await TimeTravel.StartAsync();
         using var admin = travel.As(Tokens.Admin);
@@ -37,13 +37,22 @@ internal sealed class JobRunnerTests
         Task<long> KeysAsync() => travel.ScalarAsync<long>(
             "SELECT count(*) FROM idempotency_keys WHERE key = @key", "SELECT COUNT_BIG(*) FROM dbo.idempotency_keys WHERE [key] = @key", new { key });
 
-        travel.Clock.Advance(TimeSpan.FromHours(23));
-        var early = (await travel.RunPassAsync())[JobKinds.PurgeIdempotencyKeys];
-        Assert.That(early.Done, Is.Zero, "a key younger than 24 h was purged");
-        Assert.That(await KeysAsync(), Is.EqualTo(1));
+        // A clock moved days ahead (staging's Clock:Offset) must not forget a key stored a moment ago.
+        travel.Clock.Advance(TimeSpan.FromDays(3));
+        var shifted = (await travel.RunPassAsync())[JobKinds.PurgeIdempotencyKeys];
+        Assert.That(shifted.Done, Is.Zero, "a key stored a moment ago was purged on a shifted clock");
         Assert.That((await admin.Programs.CreateProgramAsync(program, idempotencyKey: key).Created()).Id, Is.EqualTo(first.Id), "replayed");
 
-        travel.Clock.Advance(TimeSpan.FromHours(2));
+        // The database stamps keys with its clock: 23 hours old is kept, 25 hours old is purged.
+        await travel.ExecuteAsync(
+            "UPDATE idempotency_keys SET created_at = now() - interval '23 hours' WHERE key = @key",
+            "UPDATE dbo.idempotency_keys SET created_at = DATEADD(HOUR, -23, SYSDATETIMEOFFSET()) WHERE [key] = @key", new { key });
+        Assert.That((await travel.RunPassAsync())[JobKinds.PurgeIdempotencyKeys].Done, Is.Zero, "a key younger than 24 h was purged");
+        Assert.That(await KeysAsync(), Is.EqualTo(1));
+
+        await travel.ExecuteAsync(
+            "UPDATE idempotency_keys SET created_at = now() - interval '25 hours' WHERE key = @key",
+            "UPDATE dbo.idempotency_keys SET created_at = DATEADD(HOUR, -25, SYSDATETIMEOFFSET()) WHERE [key] = @key", new { key });
         var late = (await travel.RunPassAsync())[JobKinds.PurgeIdempotencyKeys];
 
         Assert.That(late.Done, Is.EqualTo(1));
@@ -65,6 +74,9 @@ internal sealed class JobRunnerTests
 
         using var admin = travel.As(Tokens.Admin);
         await admin.Programs.CreateProgramAsync(new NewProgram("Keys", "USD", 2000, 1000, 0), idempotencyKey: "health-key").Created();
+        await travel.ExecuteAsync( // a day and more old: the purge's retention is real time, on the database's stamps
+            "UPDATE idempotency_keys SET created_at = now() - interval '25 hours' WHERE key = 'health-key'",
+            "UPDATE dbo.idempotency_keys SET created_at = DATEADD(HOUR, -25, SYSDATETIMEOFFSET()) WHERE [key] = N'health-key'");
         travel.Clock.Advance(TimeSpan.FromDays(2));
         var pass = await travel.RunPassAsync();
         var after = await ReadyAsync(anonymous);
