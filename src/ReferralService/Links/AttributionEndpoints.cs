@@ -41,16 +41,17 @@ internal static class AttributionEndpoints
         {
             return Problems.Invalid("clickId", "Either clickId, or platform (with osVersion when known): one of the two.");
         }
+        var now = time.GetUtcNow();
         if (request.ClickId is { } clickId)
         {
-            return ToResult(await store.ClaimByClickAsync(customerId!, clickId, ct));
+            return ToResult(await store.ClaimByClickAsync(customerId!, clickId, now, ct));
         }
         // Without the caller's address (a connection that is not TCP) no click matches, but an earlier claim still answers.
         var hashes = http.Connection.RemoteIpAddress is { } address
-            ? await visitors.HashesWithinClaimWindowAsync(address, time.GetUtcNow(), ct)
+            ? await visitors.HashesWithinClaimWindowAsync(address, now, ct)
             : [];
         return ToResult(await store.ClaimByFingerprintAsync(
-            customerId!, hashes, request.Platform!, MajorMinor(request.OsVersion), options.Value.ClaimWindowMinutes, ct));
+            customerId!, hashes, request.Platform!, MajorMinor(request.OsVersion), options.Value.ClaimWindowMinutes, now, ct));
     }
 
     /// <summary>The OS version as clicks record it: major.minor (17.4.1 is 17.4).</summary>

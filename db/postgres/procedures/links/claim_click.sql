@@ -5,10 +5,11 @@
 -- or p_earlier_ip_hash, yesterday's, when the window reaches back into it) on p_platform, one whose os_version is
 -- p_os_version first. Status not_found when nothing matches (and nothing is stored).
 -- Locks: none but the claim's own key (the insert); a concurrent first claim of the same customer wins, and this one
--- then answers it.
+-- then answers it. The window ends at p_now, the service's clock, which also chose the day of the address hashes.
+DROP FUNCTION IF EXISTS claim_click(varchar, uuid, bytea, bytea, varchar, varchar, integer);
 CREATE OR REPLACE FUNCTION claim_click(
     p_customer_id varchar, p_click_id uuid, p_ip_hash bytea, p_earlier_ip_hash bytea, p_platform varchar,
-    p_os_version varchar, p_window_minutes integer)
+    p_os_version varchar, p_window_minutes integer, p_now timestamptz)
 RETURNS SETOF attribution_claim_row
 LANGUAGE plpgsql AS $$
 DECLARE
@@ -32,7 +33,7 @@ BEGIN
         SELECT k.id, k.code, 'fingerprint' INTO v_click_id, v_code, v_matched_by
         FROM clicks k
         WHERE k.ip_hash IN (p_ip_hash, p_earlier_ip_hash) AND k.platform = p_platform
-          AND k.clicked_at >= now() - make_interval(mins => p_window_minutes)
+          AND k.clicked_at >= p_now - make_interval(mins => p_window_minutes)
         ORDER BY (p_os_version IS NOT NULL AND k.os_version IS NOT NULL AND k.os_version = p_os_version) DESC,
                  k.clicked_at DESC, k.id DESC
         LIMIT 1;
@@ -44,7 +45,7 @@ BEGIN
     END IF;
 
     INSERT INTO attribution_claims (customer_id, click_id, code, matched_by, claimed_at)
-    VALUES (p_customer_id, v_click_id, v_code, v_matched_by, now())
+    VALUES (p_customer_id, v_click_id, v_code, v_matched_by, p_now)
     ON CONFLICT (customer_id) DO NOTHING
     RETURNING 'ok', code, click_id, matched_by INTO v_result;
     IF NOT FOUND THEN

@@ -2,6 +2,7 @@
 -- customer, the first wins: a repeat answers the stored claim. Status not_found when nothing matches.
 -- Each statement is its own transaction: the claim is one insert, and a concurrent first claim of the same customer
 -- is caught as its duplicate key (no range lock on the missing key), after which the stored claim is answered.
+-- The window ends at @now, the service's clock, which also chose the day of the address hashes.
 CREATE OR ALTER PROCEDURE dbo.claim_click
     @customer_id      nvarchar(64),
     @click_id         uniqueidentifier,
@@ -9,7 +10,8 @@ CREATE OR ALTER PROCEDURE dbo.claim_click
     @earlier_ip_hash  binary(32),
     @platform         varchar(10),
     @os_version       varchar(20),
-    @window_minutes   int
+    @window_minutes   int,
+    @now              datetimeoffset(6)
 AS
 BEGIN
     SET NOCOUNT ON;
@@ -26,7 +28,7 @@ BEGIN
             SELECT TOP (1) @found_click = k.id, @code = k.code, @matched_by = 'fingerprint'
             FROM dbo.clicks k
             WHERE (k.ip_hash = @ip_hash OR k.ip_hash = @earlier_ip_hash) AND k.platform = @platform
-              AND k.clicked_at >= DATEADD(minute, -@window_minutes, SYSDATETIMEOFFSET())
+              AND k.clicked_at >= DATEADD(minute, -@window_minutes, @now)
             ORDER BY CASE WHEN k.os_version = @os_version THEN 0 ELSE 1 END, k.clicked_at DESC, k.id DESC;
 
         IF @found_click IS NULL
@@ -38,7 +40,7 @@ BEGIN
 
         BEGIN TRY
             INSERT INTO dbo.attribution_claims (customer_id, click_id, code, matched_by, claimed_at)
-            VALUES (@customer_id, @found_click, @code, @matched_by, SYSDATETIMEOFFSET());
+            VALUES (@customer_id, @found_click, @code, @matched_by, @now);
         END TRY
         BEGIN CATCH
             IF ERROR_NUMBER() NOT IN (2601, 2627) OR ERROR_MESSAGE() NOT LIKE N'%''attribution_claims_pkey''%'
