@@ -82,6 +82,8 @@ CREATE TABLE lot_movements (
 );
 -- What a spend took from which lots (its reversal gives it back to them).
 CREATE INDEX lot_movements_spend_ix ON lot_movements (spend_id) WHERE spend_id IS NOT NULL;
+-- A reward's expiries (a reversal takes back only what of the reward did not expire): only expiry movements enter it.
+CREATE INDEX lot_movements_expiry_ix ON lot_movements (lot_id) WHERE kind = 'expiry';
 
 -- 5. Breakage accounts: one per program and currency (owner_id: the program id), credited by expired lots. Their
 --    balances are derived from transfers, like funding accounts: read, never updated.

@@ -73,6 +73,7 @@ CREATE TABLE dbo.lot_movements (
     created_at     datetimeoffset(6) NOT NULL
 );
 CREATE INDEX lot_movements_spend_ix ON dbo.lot_movements (spend_id) WHERE spend_id IS NOT NULL;
+CREATE INDEX lot_movements_expiry_ix ON dbo.lot_movements (lot_id) WHERE kind = 'expiry';
 GO
 
 ALTER TABLE dbo.accounts DROP CONSTRAINT accounts_kind_check;

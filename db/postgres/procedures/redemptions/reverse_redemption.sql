@@ -19,6 +19,8 @@ DECLARE
     v_leg record;
     v_available bigint;
     v_clawback bigint;
+    v_expired bigint;
+    v_owed_back bigint;
     v_referrer_shortfall bigint;
     v_referee_shortfall bigint;
     v_shortfall bigint;
@@ -89,7 +91,13 @@ BEGIN
                 PERFORM 1 FROM accounts a WHERE a.id = v_leg.credit_account_id FOR UPDATE;
                 PERFORM expire_account_lots(v_leg.credit_account_id, p_now);
                 SELECT a.credits_posted - a.debits_posted INTO v_available FROM accounts a WHERE a.id = v_leg.credit_account_id;
-                v_clawback := LEAST(v_leg.amount, v_available);
+                -- What of the reward expired went to breakage and never served the customer: it is not taken back
+                -- again. The rest (what is left of its lot, what they spent of it) is.
+                SELECT COALESCE(-SUM(m.amount), 0) INTO v_expired
+                FROM credit_lots l JOIN lot_movements m ON m.lot_id = l.id AND m.kind = 'expiry'
+                WHERE l.redemption_id = p_id AND l.account_id = v_leg.credit_account_id;
+                v_owed_back := v_leg.amount - LEAST(v_expired, v_leg.amount);
+                v_clawback := LEAST(v_owed_back, v_available);
                 IF v_clawback > 0 THEN
                     UPDATE accounts a SET debits_posted = a.debits_posted + v_clawback
                     WHERE a.id = v_leg.credit_account_id;
@@ -99,7 +107,7 @@ BEGIN
                             v_leg.currency, 'posted', 'reward_reversal', p_id, p_now);
                     PERFORM take_from_lots(v_leg.credit_account_id, v_clawback, 'reversal', p_id, NULL, p_now);
                 END IF;
-                v_shortfall := v_leg.amount - v_clawback;
+                v_shortfall := v_owed_back - v_clawback;
                 IF v_shortfall > 0 THEN
                     v_receivable := add_to_account('receivable', v_leg.owner_id, v_leg.currency, 0, v_shortfall);
                     INSERT INTO transfers (debit_account_id, credit_account_id, customer_account_id, amount, currency,

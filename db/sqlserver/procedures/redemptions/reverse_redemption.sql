@@ -24,7 +24,7 @@ BEGIN
     DECLARE @leg_id bigint, @leg_debit_account_id bigint, @leg_credit_account_id bigint, @leg_amount bigint,
             @leg_currency char(3), @leg_kind varchar(20), @leg_owner_id nvarchar(64);
     DECLARE @available bigint, @clawback bigint, @referrer_shortfall bigint, @referee_shortfall bigint,
-            @shortfall bigint, @receivable bigint;
+            @shortfall bigint, @receivable bigint, @expired bigint, @owed_back bigint;
     -- The redemption_row being answered (PG: v_result).
     DECLARE @result dbo.redemption_row;
 
@@ -112,7 +112,12 @@ BEGIN
                 WHERE a.id = @leg_credit_account_id;
                 EXEC dbo.expire_account_lots @account_id = @leg_credit_account_id, @now = @now;
                 SELECT @available = a.credits_posted - a.debits_posted FROM dbo.accounts a WHERE a.id = @leg_credit_account_id;
-                SET @clawback = CASE WHEN @leg_amount < @available THEN @leg_amount ELSE @available END;
+                -- What of the reward expired went to breakage: not taken back again (the PostgreSQL twin says why).
+                SELECT @expired = COALESCE(-SUM(m.amount), 0)
+                FROM dbo.credit_lots l JOIN dbo.lot_movements m ON m.lot_id = l.id AND m.kind = 'expiry'
+                WHERE l.redemption_id = @id AND l.account_id = @leg_credit_account_id;
+                SET @owed_back = @leg_amount - CASE WHEN @expired < @leg_amount THEN @expired ELSE @leg_amount END;
+                SET @clawback = CASE WHEN @owed_back < @available THEN @owed_back ELSE @available END;
                 IF @clawback > 0
                 BEGIN
                     UPDATE dbo.accounts SET debits_posted = debits_posted + @clawback
@@ -124,7 +129,7 @@ BEGIN
                     EXEC dbo.take_from_lots @account_id = @leg_credit_account_id, @amount = @clawback, @kind = 'reversal',
                         @redemption_id = @id, @spend_id = NULL, @now = @now;
                 END;
-                SET @shortfall = @leg_amount - @clawback;
+                SET @shortfall = @owed_back - @clawback;
                 IF @shortfall > 0
                 BEGIN
                     EXEC dbo.add_to_account @kind = 'receivable', @owner_id = @leg_owner_id, @currency = @leg_currency,
