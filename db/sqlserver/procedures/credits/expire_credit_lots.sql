@@ -99,8 +99,12 @@ BEGIN
             SET @done += @lots;
         END;
 
+        -- READPAST, as post_held_rewards and expire_redemptions read theirs: under locking read committed (RCSI off,
+        -- which README allows) this read would wait, holding the claimed accounts and any breakage account this pass
+        -- opened, on lots another runner expired (their due-index rows) or a spend, qualify or reversal is taking
+        -- from, and those can be waiting on a row this pass holds: a deadlock. PostgreSQL's read never waits.
         SELECT @oldest_due = MIN(l.expires_at)
-        FROM dbo.credit_lots l
+        FROM dbo.credit_lots l WITH (READPAST)
         WHERE l.remaining > 0 AND l.expires_at IS NOT NULL AND l.expires_at <= @now;
 
         COMMIT TRANSACTION;
