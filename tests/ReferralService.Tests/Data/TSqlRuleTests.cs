@@ -47,6 +47,16 @@ public sealed class TSqlRuleTests
             Has.One.StartsWith("a.sql uses dbo.b_view, which b.sql creates later in deploy order"));
 
     [Test]
+    public void A_readpast_where_sql_server_refuses_it_is_found() =>
+        Assert.That(Rules.ReadPastWhereNotAllowed(Catalog.Of([
+                ("ok.sql", "CREATE OR ALTER PROCEDURE dbo.ok AS BEGIN SELECT TOP (1) id FROM dbo.t WITH (UPDLOCK, READPAST, ROWLOCK); END;"),
+                ("held.sql", "CREATE OR ALTER PROCEDURE dbo.held AS BEGIN SELECT TOP (1) id FROM dbo.t WITH (UPDLOCK, HOLDLOCK, READPAST); END;"),
+                ("serial.sql", "CREATE OR ALTER PROCEDURE dbo.serial AS BEGIN SET TRANSACTION ISOLATION LEVEL SERIALIZABLE; SELECT id FROM dbo.t WITH (READPAST); END;"),
+                ("snap.sql", "CREATE OR ALTER PROCEDURE dbo.snap AS BEGIN SET TRANSACTION ISOLATION LEVEL SNAPSHOT; SELECT id FROM dbo.t WITH (READPAST); END;"),
+            ])),
+            Has.Exactly(3).Items.And.None.StartsWith("ok.sql"));
+
+    [Test]
     public void A_throw_number_below_50000_is_found() =>
         Assert.That(Rules.ThrowNumbersBelow50000(Catalog.Of([("bad.sql", "THROW 50000, N'fine', 1;\nTHROW 4999, N'not fine', 1;")])),
             Has.One.Contains("THROW 4999"));

@@ -12,6 +12,13 @@ AS
 BEGIN
     SET NOCOUNT ON;
     SET XACT_ABORT ON;
+    -- At most 2,000 items per call whatever the runner asks (Jobs:BatchSize allows 100,000): a statement that takes
+    -- 5,000 row locks on one table or index makes SQL Server escalate to a table lock, which would block every
+    -- redemption, spend and qualify for the rest of the pass and which READPAST cannot skip (the other runner waits).
+    -- Each round updates a row per lot and inserts a movement and a transfer per lot.
+    -- The runner calls again while done > 0 and oldest_due is set.
+    IF @batch_size > 2000
+        SET @batch_size = 2000;
     DECLARE @claimed TABLE (account_id bigint NOT NULL PRIMARY KEY);
     DECLARE @expired TABLE (
         lot_id         bigint           NOT NULL PRIMARY KEY,
@@ -99,8 +106,12 @@ BEGIN
             SET @done += @lots;
         END;
 
+        -- READPAST, as post_held_rewards and expire_redemptions read theirs: under locking read committed (RCSI off,
+        -- which README allows) this read would wait, holding the claimed accounts and any breakage account this pass
+        -- opened, on lots another runner expired (their due-index rows) or a spend, qualify or reversal is taking
+        -- from, and those can be waiting on a row this pass holds: a deadlock. PostgreSQL's read never waits.
         SELECT @oldest_due = MIN(l.expires_at)
-        FROM dbo.credit_lots l
+        FROM dbo.credit_lots l WITH (READPAST)
         WHERE l.remaining > 0 AND l.expires_at IS NOT NULL AND l.expires_at <= @now;
 
         COMMIT TRANSACTION;

@@ -16,6 +16,13 @@ AS
 BEGIN
     SET NOCOUNT ON;
     SET XACT_ABORT ON;
+    -- At most 2,000 items per call whatever the runner asks (Jobs:BatchSize allows 100,000): a statement that takes
+    -- 5,000 row locks on one table or index makes SQL Server escalate to a table lock, which would block every
+    -- redemption, spend and qualify for the rest of the pass and which READPAST cannot skip (the other runner waits).
+    -- The claim updates a row per redemption and the voids insert two transfers per redemption (4,000).
+    -- The runner calls again while done > 0 and oldest_due is set.
+    IF @batch_size > 2000
+        SET @batch_size = 2000;
     DECLARE @claimed TABLE (
         id          uniqueidentifier NOT NULL PRIMARY KEY,
         program_id  uniqueidentifier NOT NULL,

@@ -18,6 +18,7 @@ internal static class Rules
             [nameof(CreateOrAlterNotFirstInBatch)] = CreateOrAlterNotFirstInBatch,
             [nameof(TableTypeColumnMismatches)] = TableTypeColumnMismatches,
             [nameof(NarrowParameters)] = NarrowParameters,
+            [nameof(ReadPastWhereNotAllowed)] = ReadPastWhereNotAllowed,
         };
 
     /// <summary>Msg 252: a CTE name may appear once in one WITH.</summary>
@@ -85,6 +86,42 @@ internal static class Rules
     /// <summary>A string parameter or variable narrower than the column it is compared with or written to: SQL Server cuts longer values to fit, silently.</summary>
     public static IEnumerable<string> NarrowParameters(Catalog catalog) =>
         Modules(catalog).SelectMany(m => new NarrowingWalker(m).Run());
+
+    /// <summary>
+    /// Msg 650: READPAST is allowed only under READ COMMITTED or REPEATABLE READ, so it fails with HOLDLOCK or
+    /// SERIALIZABLE on the same table, and in a module that sets SERIALIZABLE; under SNAPSHOT it needs a locking hint
+    /// (UPDLOCK, XLOCK) beside it. A claim that cannot run does not skip anything.
+    /// </summary>
+    public static IEnumerable<string> ReadPastWhereNotAllowed(Catalog catalog)
+    {
+        foreach (var module in Modules(catalog))
+        {
+            var levels = Find<SetTransactionIsolationLevelStatement>(module.Body).Select(s => s.Level).ToHashSet();
+            foreach (var table in Find<NamedTableReference>(module.Body))
+            {
+                var hints = table.TableHints.Select(h => h.HintKind).ToHashSet();
+                if (!hints.Contains(TableHintKind.ReadPast))
+                {
+                    continue;
+                }
+
+                var where = $"{module.Script.Name} line {table.StartLine}: READPAST on {string.Join('.', table.SchemaObject.Identifiers.Select(i => i.Value))}";
+                if (hints.Contains(TableHintKind.HoldLock) || hints.Contains(TableHintKind.Serializable))
+                {
+                    yield return $"{where} with HOLDLOCK/SERIALIZABLE (Msg 650: READPAST needs READ COMMITTED or REPEATABLE READ)";
+                }
+                else if (levels.Contains(IsolationLevel.Serializable))
+                {
+                    yield return $"{where} in {module.Name}, which sets SERIALIZABLE (Msg 650)";
+                }
+                else if (levels.Contains(IsolationLevel.Snapshot)
+                         && !hints.Contains(TableHintKind.UpdLock) && !hints.Contains(TableHintKind.XLock))
+                {
+                    yield return $"{where} in {module.Name}, which sets SNAPSHOT, without UPDLOCK or XLOCK beside it";
+                }
+            }
+        }
+    }
 
     private static List<T> Find<T>(TSqlFragment fragment)
         where T : TSqlFragment
