@@ -2,8 +2,9 @@
 -- update on the customer's account row. One spend per order per customer (natural key).
 -- status 'existing': this order already has this very spend (a retry without a key).
 -- Expired credit is never spent: under the account's row lock, its lots due at p_now expire (to breakage)
--- before the debit, which then takes from the lots, soonest expiry first (take_from_lots).
--- Locks, in order: the customer's account, then the new (customer, order) key.
+-- before the debit counts (a debit that finds due lots is undone and redone after their expiry), which then
+-- takes from the lots, soonest expiry first (take_from_lots).
+-- Locks, in order: the customer's account (the guarded debit takes it), then the new (customer, order) key.
 DROP FUNCTION IF EXISTS spend_credit(uuid, varchar, bigint, char, varchar, varchar, varchar, char);
 CREATE OR REPLACE FUNCTION spend_credit(
     p_id uuid, p_customer_id varchar, p_amount bigint, p_currency char, p_order_id varchar, p_now timestamptz,
@@ -39,16 +40,31 @@ BEGIN
                 EXIT work;
             END IF;
 
-            -- The account's row lock first, so that its due lots expire before the debit looks at the balance.
-            SELECT a.id INTO v_account FROM accounts a
+            -- Guarded debit first: race-free, never below zero, and it takes the account's row lock. Lots are
+            -- only due now and then: when the account has some (one probe of credit_lots_account_ix, under the
+            -- lock), the debit is undone, they expire, and the guarded debit runs again on what is left.
+            UPDATE accounts a SET debits_posted = a.debits_posted + p_amount
             WHERE a.kind = 'customer' AND a.owner_id = p_customer_id AND a.currency = p_currency
-            FOR UPDATE;
+              AND a.credits_posted - a.debits_posted >= p_amount
+            RETURNING a.id, a.credits_posted - a.debits_posted INTO v_account, v_balance;
             IF v_account IS NOT NULL THEN
-                PERFORM expire_account_lots(v_account, p_now);
-                -- Guarded debit: race-free, never below zero.
-                UPDATE accounts a SET debits_posted = a.debits_posted + p_amount
-                WHERE a.id = v_account AND a.credits_posted - a.debits_posted >= p_amount
-                RETURNING a.id, a.credits_posted - a.debits_posted INTO v_account, v_balance;
+                IF EXISTS (SELECT 1 FROM credit_lots l
+                           WHERE l.account_id = v_account AND l.remaining > 0 AND l.expires_at <= p_now) THEN
+                    UPDATE accounts a SET debits_posted = a.debits_posted - p_amount WHERE a.id = v_account;
+                    PERFORM expire_account_lots(v_account, p_now);
+                    UPDATE accounts a SET debits_posted = a.debits_posted + p_amount
+                    WHERE a.id = v_account AND a.credits_posted - a.debits_posted >= p_amount
+                    RETURNING a.id, a.credits_posted - a.debits_posted INTO v_account, v_balance;
+                END IF;
+            ELSE
+                -- Refused: its due lots still expire, as before any debit.
+                SELECT a.id INTO v_account FROM accounts a
+                WHERE a.kind = 'customer' AND a.owner_id = p_customer_id AND a.currency = p_currency
+                FOR UPDATE;
+                IF v_account IS NOT NULL THEN
+                    PERFORM expire_account_lots(v_account, p_now);
+                    v_account := NULL;
+                END IF;
             END IF;
             IF v_account IS NULL THEN
                 IF NOT EXISTS (SELECT 1 FROM accounts a WHERE a.kind = 'customer' AND a.owner_id = p_customer_id AND a.currency = p_currency)

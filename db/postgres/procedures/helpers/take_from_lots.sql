@@ -15,6 +15,26 @@ BEGIN
     IF p_amount <= 0 THEN
         RETURN;
     END IF;
+    -- The common case (a spend or settlement the first lot in taking order covers): that one lot, read first in the
+    -- order of credit_lots_account_ix (ascending puts NULL expiry last), without a window over every live lot.
+    IF p_kind <> 'reversal' THEN
+        WITH first AS (
+            SELECT l.id, l.remaining FROM credit_lots l
+            WHERE l.account_id = p_account_id AND l.remaining > 0
+            ORDER BY l.expires_at, l.id
+            LIMIT 1
+        ), taken AS (
+            UPDATE credit_lots l SET remaining = l.remaining - p_amount
+            FROM first
+            WHERE l.id = first.id AND first.remaining >= p_amount
+            RETURNING l.id
+        )
+        INSERT INTO lot_movements (lot_id, kind, amount, spend_id, redemption_id, created_at)
+        SELECT t.id, p_kind, -p_amount, p_spend_id, p_redemption_id, p_now FROM taken t;
+        IF FOUND THEN
+            RETURN;
+        END IF;
+    END IF;
     -- Each lot, in taking order, gives what the lots before it left of p_amount (before: their running total).
     WITH live AS (
         SELECT l.id, l.remaining,

@@ -2,8 +2,9 @@
 -- update on the customer's account row. One spend per order per customer (natural key).
 -- status 'existing': this order already has this very spend (a retry without a key).
 -- Expired credit is never spent: under the account's row lock, its lots due at @now expire (to breakage)
--- before the debit, which then takes from the lots, soonest expiry first (dbo.take_from_lots).
--- Locks, in order: the customer's account, then the new (customer, order) key (a lost race undoes the debit).
+-- before the debit counts (a debit that finds due lots is undone and redone after their expiry), which then
+-- takes from the lots, soonest expiry first (dbo.take_from_lots).
+-- Locks, in order: the customer's account (the guarded debit takes it), then the new (customer, order) key (a lost race undoes the debit).
 CREATE OR ALTER PROCEDURE dbo.spend_credit
     @id               uniqueidentifier,
     @customer_id      nvarchar(64),
@@ -56,22 +57,43 @@ BEGIN
             GOTO work_done;
         END;
 
-        -- The account's row lock first (UPDLOCK to commit; no HOLDLOCK: a missing account needs no range lock),
-        -- so that its due lots expire before the debit looks at the balance.
+        -- Guarded debit first: race-free, never below zero, and it takes the account's row lock. Lots are only due
+        -- now and then: when the account has some (one seek of credit_lots_account_ix, under the lock), the debit is
+        -- undone, they expire, and the guarded debit runs again on what is left (PG: the same order).
         SET @account = NULL;
-        SELECT @account = a.id
-        FROM dbo.accounts a WITH (UPDLOCK, ROWLOCK)
-        WHERE a.kind = 'customer' AND a.owner_id = @customer_id AND a.currency = @currency;
+        DELETE FROM @debited;
+        UPDATE dbo.accounts SET debits_posted = debits_posted + @amount
+        OUTPUT inserted.id, inserted.credits_posted - inserted.debits_posted INTO @debited (account_id, balance)
+        WHERE kind = 'customer' AND owner_id = @customer_id AND currency = @currency
+          AND credits_posted - debits_posted >= @amount;
+        SELECT @account = d.account_id, @balance = d.balance FROM @debited d;
         IF @account IS NOT NULL
         BEGIN
-            EXEC dbo.expire_account_lots @account_id = @account, @now = @now;
-            -- Guarded debit: race-free, never below zero.
-            DELETE FROM @debited;
-            UPDATE dbo.accounts SET debits_posted = debits_posted + @amount
-            OUTPUT inserted.id, inserted.credits_posted - inserted.debits_posted INTO @debited (account_id, balance)
-            WHERE id = @account AND credits_posted - debits_posted >= @amount;
-            SET @account = NULL;
-            SELECT @account = d.account_id, @balance = d.balance FROM @debited d;
+            IF EXISTS (SELECT 1 FROM dbo.credit_lots l
+                       WHERE l.account_id = @account AND l.remaining > 0 AND l.expires_at <= @now)
+            BEGIN
+                UPDATE dbo.accounts SET debits_posted = debits_posted - @amount WHERE id = @account;
+                EXEC dbo.expire_account_lots @account_id = @account, @now = @now;
+                DELETE FROM @debited;
+                UPDATE dbo.accounts SET debits_posted = debits_posted + @amount
+                OUTPUT inserted.id, inserted.credits_posted - inserted.debits_posted INTO @debited (account_id, balance)
+                WHERE id = @account AND credits_posted - debits_posted >= @amount;
+                SET @account = NULL;
+                SELECT @account = d.account_id, @balance = d.balance FROM @debited d;
+            END;
+        END
+        ELSE
+        BEGIN
+            -- Refused: its due lots still expire, as before any debit (UPDLOCK to commit; no HOLDLOCK: a missing
+            -- account needs no range lock).
+            SELECT @account = a.id
+            FROM dbo.accounts a WITH (UPDLOCK, ROWLOCK)
+            WHERE a.kind = 'customer' AND a.owner_id = @customer_id AND a.currency = @currency;
+            IF @account IS NOT NULL
+            BEGIN
+                EXEC dbo.expire_account_lots @account_id = @account, @now = @now;
+                SET @account = NULL;
+            END;
         END;
         IF @account IS NULL
         BEGIN

@@ -17,12 +17,29 @@ BEGIN
     SET NOCOUNT ON;
     SET XACT_ABORT ON;
     DECLARE @taken TABLE (lot_id bigint NOT NULL PRIMARY KEY, amount bigint NOT NULL);
-    DECLARE @total bigint;
+    DECLARE @total bigint, @first bigint, @first_remaining bigint;
 
     IF @@TRANCOUNT = 0
         THROW 50001, N'dbo.take_from_lots must run inside the caller''s transaction.', 1;
     IF @amount <= 0
         RETURN;
+
+    -- The common case (a spend or settlement the first lot in taking order covers): that one lot, without a window
+    -- over every live lot (PG: the same fast path).
+    IF @kind <> 'reversal'
+    BEGIN
+        SELECT TOP (1) @first = l.id, @first_remaining = l.remaining
+        FROM dbo.credit_lots l
+        WHERE l.account_id = @account_id AND l.remaining > 0
+        ORDER BY CASE WHEN l.expires_at IS NULL THEN 1 ELSE 0 END, l.expires_at, l.id;
+        IF @first_remaining >= @amount
+        BEGIN
+            UPDATE dbo.credit_lots SET remaining = remaining - @amount WHERE id = @first;
+            INSERT INTO dbo.lot_movements (lot_id, kind, amount, spend_id, redemption_id, created_at)
+            VALUES (@first, @kind, -@amount, @spend_id, @redemption_id, @now);
+            RETURN;
+        END;
+    END;
 
     -- Each lot, in taking order, gives what the lots before it left of @amount (before: their running total).
     WITH live AS (
