@@ -30,7 +30,7 @@ BEGIN
         reward_count = CASE
             WHEN p_max_redemptions IS NOT NULL AND v_limit IS NULL AND v_kind <> 'referral' THEN (
                 SELECT count(*) FROM redemptions r
-                WHERE r.code = p_code AND r.kind <> 'referral' AND r.status <> 'reversed')
+                WHERE r.code = p_code AND r.kind <> 'referral' AND r.status NOT IN ('reversed', 'expired'))
             ELSE c.reward_count
         END
     WHERE c.code = p_code

@@ -2,10 +2,10 @@
 -- redemption's, also for its qualification and cost). p_owner_id, when given, must own the code (a customer asking
 -- for their own code's stats); otherwise, and for an unknown code, status code_not_found.
 -- Unique visitors: distinct address hashes per UTC day (the day of the hash's salt), summed over the days.
--- Qualified: status rewarded (the qualifying order posted the rewards) or redeemed (a promo redemption, complete when
--- made). reward_cost, in the program's currency: referrer reward or commission + referee reward or promo credit +
--- discount, of the qualified redemptions; pending_reward_cost the same of the pending ones; a reversed one costs
--- nothing. *_from_clicks: those attributed to a click (click_id set).
+-- Qualified: status held (the qualifying order came; its rewards post when the hold ends), rewarded (the qualifying
+-- order posted the rewards) or redeemed (a promo redemption, complete when made). reward_cost, in the program's
+-- currency: referrer reward or commission + referee reward or promo credit + discount, of the rewarded and redeemed
+-- redemptions; pending_reward_cost the same of the pending and held ones; a reversed or expired one costs nothing. *_from_clicks: those attributed to a click (click_id set).
 -- One statement, so one snapshot; clicks_code_ix and redemptions_code_ix make it two range reads.
 CREATE OR REPLACE FUNCTION code_stats(p_code varchar, p_owner_id varchar, p_from timestamptz, p_to timestamptz)
 RETURNS SETOF link_stats_row
@@ -25,13 +25,13 @@ LANGUAGE sql STABLE AS $$
         WHERE k.code = p_code AND k.clicked_at >= p_from AND k.clicked_at < p_to
     ), redemption_counts AS (
         SELECT count(*) AS redemptions,
-               count(*) FILTER (WHERE r.status IN ('rewarded', 'redeemed')) AS qualified,
+               count(*) FILTER (WHERE r.status IN ('held', 'rewarded', 'redeemed')) AS qualified,
                count(*) FILTER (WHERE r.status = 'reversed') AS reversed,
                count(*) FILTER (WHERE r.click_id IS NOT NULL) AS redemptions_from_clicks,
-               count(*) FILTER (WHERE r.click_id IS NOT NULL AND r.status IN ('rewarded', 'redeemed')) AS qualified_from_clicks,
+               count(*) FILTER (WHERE r.click_id IS NOT NULL AND r.status IN ('held', 'rewarded', 'redeemed')) AS qualified_from_clicks,
                COALESCE(sum(r.referrer_reward + r.referee_reward + r.discount)
                         FILTER (WHERE r.status IN ('rewarded', 'redeemed')), 0) AS reward_cost,
-               COALESCE(sum(r.referrer_reward + r.referee_reward + r.discount) FILTER (WHERE r.status = 'pending'), 0)
+               COALESCE(sum(r.referrer_reward + r.referee_reward + r.discount) FILTER (WHERE r.status IN ('pending', 'held')), 0)
                    AS pending_reward_cost
         FROM redemptions r
         WHERE r.code = p_code AND r.created_at >= p_from AND r.created_at < p_to

@@ -28,12 +28,12 @@ LANGUAGE sql STABLE AS $$
         WHERE r.program_id = p_program_id AND r.kind <> 'referral' AND r.created_at >= p_from AND r.created_at < p_to
     ), redemption_counts AS (
         SELECT count(*) AS redemptions,
-               count(*) FILTER (WHERE r.status IN ('rewarded', 'redeemed')) AS qualified,
+               count(*) FILTER (WHERE r.status IN ('held', 'rewarded', 'redeemed')) AS qualified,
                count(*) FILTER (WHERE r.status = 'reversed') AS reversed,
                count(*) FILTER (WHERE r.click_id IS NOT NULL) AS redemptions_from_clicks,
-               count(*) FILTER (WHERE r.click_id IS NOT NULL AND r.status IN ('rewarded', 'redeemed')) AS qualified_from_clicks,
+               count(*) FILTER (WHERE r.click_id IS NOT NULL AND r.status IN ('held', 'rewarded', 'redeemed')) AS qualified_from_clicks,
                COALESCE(sum(r.cost) FILTER (WHERE r.status IN ('rewarded', 'redeemed')), 0) AS reward_cost,
-               COALESCE(sum(r.cost) FILTER (WHERE r.status = 'pending'), 0) AS pending_reward_cost
+               COALESCE(sum(r.cost) FILTER (WHERE r.status IN ('pending', 'held')), 0) AS pending_reward_cost
         FROM program_redemptions r
     )
     SELECT CASE WHEN t.program_id IS NULL THEN 'not_found' ELSE 'ok' END::varchar(40), t.program_id, t.currency,

@@ -35,7 +35,7 @@ BEGIN
         BEGIN
             IF @max_redemptions IS NOT NULL AND @limit IS NULL AND @kind <> 'referral'
                 SELECT @uses = COUNT(*) FROM dbo.redemptions r
-                WHERE r.code = @code AND r.kind <> 'referral' AND r.status <> 'reversed';
+                WHERE r.code = @code AND r.kind <> 'referral' AND r.status NOT IN ('reversed', 'expired');
 
             UPDATE dbo.referral_codes
             SET status = COALESCE(@status, status),

@@ -33,14 +33,14 @@ BEGIN
         WHERE k.code = @code AND k.clicked_at >= @from AND k.clicked_at < @to
     ), redemption_counts AS (
         SELECT COUNT_BIG(*) AS redemptions,
-               COALESCE(SUM(CASE WHEN r.status IN ('rewarded', 'redeemed') THEN CAST(1 AS bigint) ELSE 0 END), 0) AS qualified,
+               COALESCE(SUM(CASE WHEN r.status IN ('held', 'rewarded', 'redeemed') THEN CAST(1 AS bigint) ELSE 0 END), 0) AS qualified,
                COALESCE(SUM(CASE WHEN r.status = 'reversed' THEN CAST(1 AS bigint) ELSE 0 END), 0) AS reversed,
                COALESCE(SUM(CASE WHEN r.click_id IS NOT NULL THEN CAST(1 AS bigint) ELSE 0 END), 0) AS redemptions_from_clicks,
-               COALESCE(SUM(CASE WHEN r.click_id IS NOT NULL AND r.status IN ('rewarded', 'redeemed') THEN CAST(1 AS bigint) ELSE 0 END), 0) AS qualified_from_clicks,
+               COALESCE(SUM(CASE WHEN r.click_id IS NOT NULL AND r.status IN ('held', 'rewarded', 'redeemed') THEN CAST(1 AS bigint) ELSE 0 END), 0) AS qualified_from_clicks,
                COALESCE(SUM(CASE WHEN r.status IN ('rewarded', 'redeemed')
                                  THEN CAST(r.referrer_reward AS decimal(38, 0)) + r.referee_reward + r.discount ELSE 0 END), 0)
                    AS reward_cost,
-               COALESCE(SUM(CASE WHEN r.status = 'pending'
+               COALESCE(SUM(CASE WHEN r.status IN ('pending', 'held')
                                  THEN CAST(r.referrer_reward AS decimal(38, 0)) + r.referee_reward + r.discount ELSE 0 END), 0)
                    AS pending_reward_cost
         FROM dbo.redemptions r

@@ -36,12 +36,12 @@ BEGIN
         WHERE r.program_id = @program_id AND r.kind <> 'referral' AND r.created_at >= @from AND r.created_at < @to
     ), redemption_counts AS (
         SELECT COUNT_BIG(*) AS redemptions,
-               COALESCE(SUM(CASE WHEN r.status IN ('rewarded', 'redeemed') THEN CAST(1 AS bigint) ELSE 0 END), 0) AS qualified,
+               COALESCE(SUM(CASE WHEN r.status IN ('held', 'rewarded', 'redeemed') THEN CAST(1 AS bigint) ELSE 0 END), 0) AS qualified,
                COALESCE(SUM(CASE WHEN r.status = 'reversed' THEN CAST(1 AS bigint) ELSE 0 END), 0) AS reversed,
                COALESCE(SUM(CASE WHEN r.click_id IS NOT NULL THEN CAST(1 AS bigint) ELSE 0 END), 0) AS redemptions_from_clicks,
-               COALESCE(SUM(CASE WHEN r.click_id IS NOT NULL AND r.status IN ('rewarded', 'redeemed') THEN CAST(1 AS bigint) ELSE 0 END), 0) AS qualified_from_clicks,
+               COALESCE(SUM(CASE WHEN r.click_id IS NOT NULL AND r.status IN ('held', 'rewarded', 'redeemed') THEN CAST(1 AS bigint) ELSE 0 END), 0) AS qualified_from_clicks,
                COALESCE(SUM(CASE WHEN r.status IN ('rewarded', 'redeemed') THEN r.cost ELSE 0 END), 0) AS reward_cost,
-               COALESCE(SUM(CASE WHEN r.status = 'pending' THEN r.cost ELSE 0 END), 0) AS pending_reward_cost
+               COALESCE(SUM(CASE WHEN r.status IN ('pending', 'held') THEN r.cost ELSE 0 END), 0) AS pending_reward_cost
         FROM program_redemptions r
     )
     SELECT CAST(CASE WHEN t.program_id IS NULL THEN 'not_found' ELSE 'ok' END AS varchar(40)) AS status,
