@@ -1,5 +1,3 @@
-using Microsoft.Extensions.DependencyInjection.Extensions;
-
 namespace ReferralService.Links;
 
 internal static class LinkSetup
@@ -7,7 +5,6 @@ internal static class LinkSetup
     public static IServiceCollection AddLinks(this IServiceCollection services)
     {
         services.AddOptions<LinkOptions>().BindConfiguration("Links").ValidateDataAnnotations().ValidateOnStart();
-        services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<VisitorHashes>();
         services.AddSingleton<LinkStore>();
         services.AddSingleton<LinkTargets>();
